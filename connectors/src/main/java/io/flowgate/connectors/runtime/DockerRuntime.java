@@ -1,0 +1,518 @@
+package io.flowgate.connectors.runtime;
+
+import com.github.dockerjava.api.DockerClient;
+import com.github.dockerjava.api.async.ResultCallback;
+import com.github.dockerjava.api.command.InspectContainerResponse;
+import com.github.dockerjava.api.exception.ConflictException;
+import com.github.dockerjava.api.exception.DockerException;
+import com.github.dockerjava.api.exception.NotFoundException;
+import com.github.dockerjava.api.exception.NotModifiedException;
+import com.github.dockerjava.api.model.Container;
+import com.github.dockerjava.api.model.Frame;
+import com.github.dockerjava.api.model.HostConfig;
+import com.github.dockerjava.api.model.Version;
+import com.github.dockerjava.core.DefaultDockerClientConfig;
+import com.github.dockerjava.core.DockerClientImpl;
+import com.github.dockerjava.core.RemoteApiVersion;
+import com.github.dockerjava.httpclient5.ApacheDockerHttpClient;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs Node-RED instances as Docker containers through docker-java.
+ *
+ * <p>Containers always use the host network: Flowgate's hosts run dockerd without a bridge, and
+ * each instance gets its own port through its {@code PORT} environment variable.
+ */
+public final class DockerRuntime implements InstanceRuntime, AutoCloseable {
+
+  /** Docker's default socket, used when {@code DOCKER_HOST} is not set. */
+  public static final String DEFAULT_DOCKER_HOST = "unix:///var/run/docker.sock";
+
+  /** How often an {@link RestartPolicy#ON_FAILURE} container is restarted before it stays down. */
+  static final int ON_FAILURE_MAX_RETRIES = 5;
+
+  private static final Logger log = LoggerFactory.getLogger(DockerRuntime.class);
+
+  /** Docker reports this start time for a container that never started. */
+  private static final Instant NEVER = Instant.parse("0001-01-01T00:00:00Z");
+
+  private static final Duration REMOVAL_WAIT = Duration.ofSeconds(30);
+
+  /**
+   * How to reach the daemon.
+   *
+   * @param dockerHost e.g. {@code unix:///var/run/docker.sock} or {@code tcp://host:2375}
+   * @param connectTimeout to open a connection for normal operations
+   * @param responseTimeout for a normal operation's answer; must exceed the longest stop timeout
+   *     (dockerd answers a stop only after the container has stopped)
+   * @param pingTimeout connect and response timeout of {@link #ping()}, so a missing daemon is
+   *     noticed in about this long
+   */
+  public record Settings(
+      String dockerHost, Duration connectTimeout, Duration responseTimeout, Duration pingTimeout) {
+
+    public Settings {
+      Objects.requireNonNull(dockerHost, "dockerHost");
+      Objects.requireNonNull(connectTimeout, "connectTimeout");
+      Objects.requireNonNull(responseTimeout, "responseTimeout");
+      Objects.requireNonNull(pingTimeout, "pingTimeout");
+    }
+
+    /**
+     * Defaults: 2 s to connect, 5 min for an answer (container creation on vfs is slow), 2 s ping.
+     */
+    public static Settings of(String dockerHost) {
+      return new Settings(
+          dockerHost, Duration.ofSeconds(2), Duration.ofMinutes(5), Duration.ofSeconds(2));
+    }
+
+    /** {@code DOCKER_HOST} when set, otherwise the default socket. */
+    public static Settings fromEnvironment() {
+      String host = System.getenv("DOCKER_HOST");
+      return of(host == null || host.isBlank() ? DEFAULT_DOCKER_HOST : host);
+    }
+  }
+
+  private final Settings settings;
+  private final DockerClient client;
+  // A second client with short timeouts: a ping must fail fast, other calls may wait for minutes.
+  private final DockerClient pingClient;
+
+  public DockerRuntime(Settings settings) {
+    this.settings = Objects.requireNonNull(settings, "settings");
+    DefaultDockerClientConfig config =
+        DefaultDockerClientConfig.createDefaultConfigBuilder()
+            .withDockerHost(settings.dockerHost())
+            // Unversioned requests get the daemon's own API version. Without this, any
+            // docker-java.properties on the classpath wins (spring-boot-test ships one with
+            // api.version=1.44, which a 20.10 daemon refuses).
+            .withApiVersion(apiVersionFromEnvironment())
+            .build();
+    this.client = newClient(config, settings.connectTimeout(), settings.responseTimeout());
+    this.pingClient = newClient(config, settings.pingTimeout(), settings.pingTimeout());
+  }
+
+  private static RemoteApiVersion apiVersionFromEnvironment() {
+    String pinned = System.getenv("DOCKER_API_VERSION");
+    return pinned == null || pinned.isBlank()
+        ? RemoteApiVersion.unknown()
+        : RemoteApiVersion.parseConfig(pinned);
+  }
+
+  /** A runtime for the daemon {@code DOCKER_HOST} names (or the default socket). */
+  public static DockerRuntime fromEnvironment() {
+    return new DockerRuntime(Settings.fromEnvironment());
+  }
+
+  private static DockerClient newClient(
+      DefaultDockerClientConfig config, Duration connectTimeout, Duration responseTimeout) {
+    ApacheDockerHttpClient http =
+        new ApacheDockerHttpClient.Builder()
+            .dockerHost(config.getDockerHost())
+            .sslConfig(config.getSSLConfig())
+            .maxConnections(32)
+            .connectionTimeout(connectTimeout)
+            .responseTimeout(responseTimeout)
+            .build();
+    return DockerClientImpl.getInstance(config, http);
+  }
+
+  public Settings settings() {
+    return settings;
+  }
+
+  @Override
+  public String kind() {
+    return "docker";
+  }
+
+  @Override
+  public RuntimeInfo ping() {
+    try {
+      pingClient.pingCmd().exec();
+      Version version = pingClient.versionCmd().exec();
+      return new RuntimeInfo(
+          kind(),
+          version.getVersion(),
+          "API "
+              + version.getApiVersion()
+              + ", "
+              + version.getOperatingSystem()
+              + "/"
+              + version.getArch()
+              + " at "
+              + settings.dockerHost());
+    } catch (RuntimeException e) {
+      throw new RuntimeUnavailableException(
+          "Docker daemon at " + settings.dockerHost() + " does not answer: " + rootMessage(e), e);
+    }
+  }
+
+  /** Whether the image is present on the host (Flowgate never pulls). */
+  public boolean hasImage(String image) {
+    return call(
+        "inspect image " + image,
+        () -> {
+          try {
+            client.inspectImageCmd(image).exec();
+            return true;
+          } catch (NotFoundException e) {
+            return false;
+          }
+        });
+  }
+
+  @Override
+  public String create(ContainerSpec spec) {
+    return call(
+        "create container " + spec.name(),
+        () -> {
+          try {
+            return client
+                .createContainerCmd(spec.image())
+                .withName(spec.name())
+                .withEnv(
+                    spec.env().entrySet().stream()
+                        .map(e -> e.getKey() + "=" + e.getValue())
+                        .toList())
+                .withLabels(spec.labels())
+                .withHostConfig(hostConfig(spec))
+                .exec()
+                .getId();
+          } catch (ConflictException e) {
+            // The name is taken: an earlier attempt of this step already created it.
+            String id = client.inspectContainerCmd(spec.name()).exec().getId();
+            log.debug("Container {} already exists as {}", spec.name(), id);
+            return id;
+          } catch (NotFoundException e) {
+            throw new ImageNotFoundException(spec.image());
+          }
+        });
+  }
+
+  private static HostConfig hostConfig(ContainerSpec spec) {
+    HostConfig host =
+        HostConfig.newHostConfig()
+            .withNetworkMode("host")
+            .withRestartPolicy(restartPolicy(spec.restartPolicy()));
+    if (spec.nanoCpus() != null) {
+      host.withNanoCPUs(spec.nanoCpus());
+    }
+    if (spec.memoryBytes() != null) {
+      // Swap limit = memory limit: an instance over its limit is OOM-killed, not swapped slowly.
+      host.withMemory(spec.memoryBytes()).withMemorySwap(spec.memoryBytes());
+    }
+    return host;
+  }
+
+  private static com.github.dockerjava.api.model.RestartPolicy restartPolicy(RestartPolicy policy) {
+    return switch (policy) {
+      case NO -> com.github.dockerjava.api.model.RestartPolicy.noRestart();
+      case ON_FAILURE ->
+          com.github.dockerjava.api.model.RestartPolicy.onFailureRestart(ON_FAILURE_MAX_RETRIES);
+      case UNLESS_STOPPED -> com.github.dockerjava.api.model.RestartPolicy.unlessStoppedRestart();
+      case ALWAYS -> com.github.dockerjava.api.model.RestartPolicy.alwaysRestart();
+    };
+  }
+
+  @Override
+  public void start(String id) {
+    run(
+        "start container " + id,
+        () -> {
+          try {
+            client.startContainerCmd(id).exec();
+          } catch (NotModifiedException e) {
+            // already running
+          } catch (NotFoundException e) {
+            throw new ContainerNotFoundException(id);
+          }
+        });
+  }
+
+  @Override
+  public void stop(String id, Duration timeout) {
+    long seconds = Math.max(0, timeout.toSeconds());
+    run(
+        "stop container " + id,
+        () -> {
+          try {
+            client
+                .stopContainerCmd(id)
+                .withTimeout((int) Math.min(seconds, Integer.MAX_VALUE))
+                .exec();
+          } catch (NotModifiedException e) {
+            // already stopped
+          } catch (NotFoundException e) {
+            throw new ContainerNotFoundException(id);
+          }
+        });
+  }
+
+  @Override
+  public void remove(String id) {
+    run(
+        "remove container " + id,
+        () -> {
+          try {
+            client.removeContainerCmd(id).withForce(true).withRemoveVolumes(true).exec();
+          } catch (NotFoundException e) {
+            return; // already gone
+          } catch (ConflictException e) {
+            // "removal already in progress": another attempt is removing it; wait for that.
+            log.debug("Removal of {} already in progress; waiting", id);
+          }
+          awaitGone(id);
+        });
+  }
+
+  private void awaitGone(String id) {
+    long deadline = System.nanoTime() + REMOVAL_WAIT.toNanos();
+    while (inspect(id).isPresent()) {
+      if (System.nanoTime() > deadline) {
+        throw new InstanceRuntimeException(
+            "Container " + id + " still exists " + REMOVAL_WAIT.toSeconds() + " s after removal");
+      }
+      pause(Duration.ofMillis(200));
+    }
+  }
+
+  @Override
+  public Optional<ContainerState> inspect(String id) {
+    return call(
+        "inspect container " + id,
+        () -> {
+          try {
+            return Optional.of(toState(client.inspectContainerCmd(id).exec()));
+          } catch (NotFoundException e) {
+            return Optional.empty();
+          }
+        });
+  }
+
+  @Override
+  public String logs(String id, int tailLines) {
+    return call(
+        "read logs of container " + id,
+        () -> {
+          LogCollector collector = new LogCollector();
+          try (collector) {
+            client
+                .logContainerCmd(id)
+                .withStdOut(true)
+                .withStdErr(true)
+                .withTail(Math.max(0, tailLines))
+                .exec(collector);
+            boolean complete =
+                collector.awaitCompletion(
+                    settings.responseTimeout().toMillis(), TimeUnit.MILLISECONDS);
+            if (collector.containerMissing) {
+              throw new ContainerNotFoundException(id);
+            }
+            if (!complete) {
+              throw new InstanceRuntimeException("Reading logs of container " + id + " timed out");
+            }
+          } catch (NotFoundException e) {
+            throw new ContainerNotFoundException(id);
+          } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new InstanceRuntimeException("Interrupted while reading logs of " + id, e);
+          } catch (IOException e) {
+            throw new InstanceRuntimeException("Could not close the log stream of " + id, e);
+          }
+          return collector.text();
+        });
+  }
+
+  @Override
+  public List<ContainerState> list(Map<String, String> labels) {
+    return call(
+        "list containers",
+        () -> {
+          List<Container> containers =
+              client.listContainersCmd().withShowAll(true).withLabelFilter(labels).exec();
+          // The list answer has neither exit code nor start time: inspect each one.
+          List<ContainerState> states = new ArrayList<>(containers.size());
+          for (Container container : containers) {
+            inspect(container.getId()).ifPresent(states::add); // may vanish in between
+          }
+          return List.copyOf(states);
+        });
+  }
+
+  /** Collects log frames; a missing container is an answer here, not an error to log. */
+  private static final class LogCollector extends ResultCallback.Adapter<Frame> {
+    // Frames may split a multi-byte character: collect bytes, decode once at the end.
+    private final ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    private volatile boolean containerMissing;
+
+    @Override
+    public void onNext(Frame frame) {
+      synchronized (bytes) {
+        bytes.writeBytes(frame.getPayload());
+      }
+    }
+
+    @Override
+    public void onError(Throwable error) {
+      if (error instanceof NotFoundException) {
+        // docker-java's default logs this at ERROR; for us it is an ordinary answer
+        containerMissing = true;
+        onComplete();
+        return;
+      }
+      super.onError(error);
+    }
+
+    String text() {
+      synchronized (bytes) {
+        return bytes.toString(StandardCharsets.UTF_8);
+      }
+    }
+  }
+
+  private static ContainerState toState(InspectContainerResponse response) {
+    InspectContainerResponse.ContainerState state = response.getState();
+    Status status = Status.fromEngineState(state == null ? null : state.getStatus());
+    Integer exitCode = null;
+    if (state != null
+        && state.getExitCodeLong() != null
+        && (status == Status.EXITED || status == Status.DEAD || status == Status.RESTARTING)) {
+      exitCode = state.getExitCodeLong().intValue();
+    }
+    String name = response.getName();
+    if (name != null && name.startsWith("/")) {
+      name = name.substring(1);
+    }
+    Map<String, String> labels =
+        response.getConfig() == null || response.getConfig().getLabels() == null
+            ? Map.of()
+            : response.getConfig().getLabels();
+    return new ContainerState(
+        response.getId(),
+        name,
+        status,
+        exitCode,
+        parseTime(state == null ? null : state.getStartedAt()),
+        labels);
+  }
+
+  private static Instant parseTime(String value) {
+    if (value == null || value.isBlank()) {
+      return null;
+    }
+    try {
+      Instant instant = Instant.parse(value);
+      return instant.equals(NEVER) ? null : instant;
+    } catch (DateTimeParseException e) {
+      return null;
+    }
+  }
+
+  /** The docker-java client, for tests that check what really reached the daemon. */
+  DockerClient dockerClient() {
+    return client;
+  }
+
+  @Override
+  public void close() {
+    closeQuietly(client);
+    closeQuietly(pingClient);
+  }
+
+  private static void closeQuietly(DockerClient dockerClient) {
+    try {
+      dockerClient.close();
+    } catch (IOException e) {
+      log.debug("Closing the Docker client failed", e);
+    }
+  }
+
+  private void run(String what, Runnable action) {
+    call(
+        what,
+        () -> {
+          action.run();
+          return null;
+        });
+  }
+
+  /** Runs a daemon call and turns docker-java's failures into this package's exceptions. */
+  private <T> T call(String what, Supplier<T> action) {
+    try {
+      return action.get();
+    } catch (InstanceRuntimeException e) {
+      throw e;
+    } catch (DockerException e) {
+      throw new InstanceRuntimeException(
+          "Docker could not " + what + ": HTTP " + e.getHttpStatus() + " " + firstLine(e), e);
+    } catch (RuntimeException e) {
+      if (hasIoCause(e)) {
+        throw new RuntimeUnavailableException(
+            "Docker daemon at "
+                + settings.dockerHost()
+                + " does not answer ("
+                + what
+                + "): "
+                + rootMessage(e),
+            e);
+      }
+      throw new InstanceRuntimeException("Docker could not " + what + ": " + rootMessage(e), e);
+    }
+  }
+
+  private static boolean hasIoCause(Throwable e) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof IOException) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private static String rootMessage(Throwable e) {
+    Throwable root = e;
+    while (root.getCause() != null && root.getCause() != root) {
+      root = root.getCause();
+    }
+    String message = root.getMessage();
+    return root.getClass().getSimpleName() + (message == null ? "" : ": " + firstLine(message));
+  }
+
+  private static String firstLine(Throwable e) {
+    return e.getMessage() == null ? e.getClass().getSimpleName() : firstLine(e.getMessage());
+  }
+
+  private static String firstLine(String message) {
+    String line = message.strip().lines().findFirst().orElse("");
+    return line.length() > 300 ? line.substring(0, 300) + "…" : line;
+  }
+
+  private static void pause(Duration duration) {
+    try {
+      Thread.sleep(duration);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new InstanceRuntimeException("Interrupted", e);
+    }
+  }
+
+  @Override
+  public String toString() {
+    return "DockerRuntime[" + settings.dockerHost() + "]";
+  }
+}

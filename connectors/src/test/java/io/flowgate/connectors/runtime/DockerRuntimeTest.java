@@ -1,0 +1,159 @@
+package io.flowgate.connectors.runtime;
+
+import static io.flowgate.connectors.runtime.InstanceRuntimeContract.RUN_LABEL;
+import static io.flowgate.connectors.runtime.InstanceRuntimeContract.randomHex;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.github.dockerjava.api.command.InspectContainerResponse;
+import com.github.dockerjava.api.model.HostConfig;
+import io.flowgate.connectors.testing.Await;
+import io.flowgate.connectors.testing.DockerCondition;
+import io.flowgate.connectors.testing.FreePort;
+import io.flowgate.connectors.testing.RequiresDocker;
+import java.net.ServerSocket;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * What only {@link DockerRuntime} does, against the machine's real dockerd and the local Node-RED
+ * image; the lifecycle every runtime shares is in {@link DockerRuntimeContractTest}.
+ */
+@RequiresDocker
+class DockerRuntimeTest {
+
+  private DockerRuntime docker;
+  private String run;
+  private final List<String> names = new ArrayList<>();
+
+  @BeforeEach
+  void connect() {
+    docker = DockerRuntime.fromEnvironment();
+    run = randomHex();
+  }
+
+  @AfterEach
+  void removeEverythingThisTestMade() {
+    // By label and by name: a test that failed half-way must not leave containers behind.
+    try {
+      docker.list(Map.of(RUN_LABEL, run)).forEach(c -> docker.remove(c.id()));
+      names.forEach(docker::remove);
+    } finally {
+      docker.close();
+    }
+  }
+
+  @Test
+  void pingDescribesTheDaemon() {
+    RuntimeInfo info = docker.ping();
+
+    assertThat(info.kind()).isEqualTo("docker").isEqualTo(docker.kind());
+    assertThat(info.version()).matches("\\d+\\.\\d+.*");
+    assertThat(info.detail()).contains("API ").contains("linux");
+  }
+
+  @Test
+  void pingFailsFastWhenNoDaemonAnswers() {
+    for (String host :
+        List.of("unix:///tmp/flowgate-no-such-docker.sock", "tcp://127.0.0.1:" + FreePort.find())) {
+      try (DockerRuntime missing = new DockerRuntime(DockerRuntime.Settings.of(host))) {
+        long started = System.nanoTime();
+        assertThatThrownBy(missing::ping)
+            .isInstanceOf(RuntimeUnavailableException.class)
+            .hasMessageContaining(host);
+        assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(3));
+      }
+    }
+  }
+
+  @Test
+  void limitsPolicyNetworkAndEnvironmentReachTheDaemon() {
+    int port = FreePort.find();
+    String id =
+        docker.create(
+            ContainerSpec.builder(containerName(), DockerCondition.nodeRedImage())
+                .env("PORT", Integer.toString(port))
+                .env("TZ", "UTC")
+                .label(RUN_LABEL, run)
+                .cpus(0.5)
+                .memoryMegabytes(256)
+                .restartPolicy(RestartPolicy.UNLESS_STOPPED)
+                .build());
+
+    InspectContainerResponse raw = docker.dockerClient().inspectContainerCmd(id).exec();
+    HostConfig host = raw.getHostConfig();
+    assertThat(host.getNanoCPUs()).isEqualTo(500_000_000L);
+    assertThat(host.getMemory()).isEqualTo(256L * 1024 * 1024);
+    assertThat(host.getMemorySwap()).as("no swap beyond the limit").isEqualTo(256L * 1024 * 1024);
+    assertThat(host.getNetworkMode()).isEqualTo("host");
+    assertThat(host.getRestartPolicy().getName()).isEqualTo("unless-stopped");
+    assertThat(raw.getConfig().getEnv()).contains("PORT=" + port, "TZ=UTC");
+    assertThat(raw.getConfig().getLabels()).containsEntry(RUN_LABEL, run);
+  }
+
+  @Test
+  void aCrashingInstanceIsRestartedOnFailureAndReportsItsExitCode() throws Exception {
+    // Node-RED exits with 1 when its port is taken: hold the port.
+    try (ServerSocket taken = new ServerSocket(0)) {
+      String name = containerName();
+      String id =
+          docker.create(
+              ContainerSpec.builder(name, DockerCondition.nodeRedImage())
+                  .env("PORT", Integer.toString(taken.getLocalPort()))
+                  .label(RUN_LABEL, run)
+                  .restartPolicy(RestartPolicy.ON_FAILURE)
+                  .build());
+      HostConfig host = docker.dockerClient().inspectContainerCmd(id).exec().getHostConfig();
+      assertThat(host.getRestartPolicy().getName()).isEqualTo("on-failure");
+      assertThat(host.getRestartPolicy().getMaximumRetryCount())
+          .isEqualTo(DockerRuntime.ON_FAILURE_MAX_RETRIES);
+
+      docker.start(id);
+
+      Await.until(
+          "dockerd to restart the failed container",
+          Duration.ofSeconds(30),
+          Duration.ofMillis(200),
+          () -> docker.dockerClient().inspectContainerCmd(id).exec().getRestartCount(),
+          count -> count != null && count >= 1);
+      ContainerState failed =
+          Await.until(
+              "the container to report its exit code",
+              Duration.ofSeconds(30),
+              Duration.ofMillis(100),
+              () -> docker.inspect(id).orElseThrow(),
+              state -> state.exitCode() != null);
+      assertThat(failed.exitCode()).isEqualTo(1);
+      assertThat(docker.logs(id, 50)).contains("port in use");
+
+      docker.remove(id); // force: also while dockerd is restarting it
+      assertThat(docker.inspect(id)).isEmpty();
+    }
+  }
+
+  @Test
+  void aMissingImageIsReportedAsSuch() {
+    String name = containerName();
+    assertThatThrownBy(
+            () ->
+                docker.create(
+                    ContainerSpec.builder(name, "flowgate/does-not-exist:0.0.0")
+                        .label(RUN_LABEL, run)
+                        .build()))
+        .isInstanceOf(ImageNotFoundException.class)
+        .hasMessageContaining("flowgate/does-not-exist:0.0.0");
+    assertThat(docker.hasImage("flowgate/does-not-exist:0.0.0")).isFalse();
+    assertThat(docker.hasImage(DockerCondition.nodeRedImage())).isTrue();
+  }
+
+  private String containerName() {
+    String name = "flowgate-test-" + randomHex();
+    names.add(name);
+    return name;
+  }
+}
