@@ -10,6 +10,7 @@ import io.flowgate.connectors.testing.ExampleFlows;
 import io.flowgate.connectors.testing.FreePort;
 import io.flowgate.connectors.testing.NodeRedProcess;
 import io.flowgate.connectors.testing.RequiresNodeRed;
+import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -120,8 +121,8 @@ class NodeRedAdminClientTest {
         .containsExactlyInAnyOrder("/hello", "/hello-param/:name");
 
     // The flows run: their HTTP endpoints answer.
-    assertThat(httpGet("hello")).contains("<h1>Hello World!</h1>");
-    assertThat(httpGet("hello-param/Flowgate")).contains("<h1>Hello Flowgate!</h1>");
+    awaitServed("hello", "<h1>Hello World!</h1>");
+    awaitServed("hello-param/Flowgate", "<h1>Hello Flowgate!</h1>");
   }
 
   @Test
@@ -166,7 +167,7 @@ class NodeRedAdminClientTest {
     String next = admin.setFlows(flows, rev, DeploymentType.NODES);
 
     assertThat(next).isNotEqualTo(rev);
-    assertThat(httpGet("hello")).contains("Hello from a nodes deployment");
+    awaitServed("hello", "Hello from a nodes deployment");
     String deployLog =
         Await.until(
             "Node-RED to log the deployment",
@@ -254,15 +255,33 @@ class NodeRedAdminClientTest {
     }
   }
 
-  private static String httpGet(String path) throws Exception {
+  /**
+   * Polls the page until it contains {@code expected}. Right after a deployment the flows (and
+   * their HTTP routes) are still starting, and a request in that window may hang: each try has a
+   * short timeout and a failed one is simply repeated.
+   */
+  private static void awaitServed(String path, String expected) {
+    Await.until(
+        "GET /" + path + " to serve " + expected,
+        Duration.ofSeconds(20),
+        Duration.ofMillis(200),
+        () -> httpGetOrEmpty(path),
+        body -> body.contains(expected));
+  }
+
+  private static String httpGetOrEmpty(String path) {
     try (HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build()) {
       HttpRequest request =
           HttpRequest.newBuilder(nodeRed.baseUrl().resolve(path))
-              .timeout(Duration.ofSeconds(5))
+              .timeout(Duration.ofSeconds(2))
               .build();
       HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
-      assertThat(response.statusCode()).as("GET /" + path).isEqualTo(200);
-      return response.body();
+      return response.statusCode() == 200 ? response.body() : "";
+    } catch (IOException e) {
+      return "";
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return "";
     }
   }
 }
