@@ -52,6 +52,7 @@ public record FlowgateProperties(
    */
   public record Runtime(
       @DefaultValue("auto") Kind kind,
+      @DefaultValue("unix:///var/run/docker.sock") String dockerHost,
       @DefaultValue("flowgate/node-red:4.1.8") String nodeRedImage,
       Path nodeRedHome) {
     public enum Kind {

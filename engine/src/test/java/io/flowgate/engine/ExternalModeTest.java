@@ -2,6 +2,7 @@ package io.flowgate.engine;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.flowgate.connectors.runtime.InstanceRuntime;
 import io.flowgate.connectors.storage.ObjectStore;
 import io.flowgate.connectors.storage.ObjectStoreSettings;
 import io.flowgate.connectors.testing.S3ProxyServer;
@@ -21,7 +22,8 @@ import org.springframework.jdbc.core.simple.JdbcClient;
 
 /**
  * With FLOWGATE_DB_URL and FLOWGATE_S3_ENDPOINT set, Flowgate starts no embedded server and uses
- * the external ones: here a PostgreSQL and an S3 server that the test runs itself.
+ * the external ones: here a PostgreSQL and an S3 server that the test runs itself. Docker is made
+ * unreachable too, so Node-RED instances fall back to local processes.
  */
 class ExternalModeTest {
 
@@ -43,7 +45,7 @@ class ExternalModeTest {
   }
 
   @Test
-  void usesTheExternalDatabaseAndObjectStoreAndStartsNeither() throws Exception {
+  void usesTheExternalServicesAndLocalNodeRedProcessesWithoutDocker() throws Exception {
     ObjectStoreSettings s3 = externalS3.settings("flowgate-external");
     try (ConfigurableApplicationContext app =
         // command-line arguments: they outrank application.yml, default properties do not
@@ -57,11 +59,16 @@ class ExternalModeTest {
                 "--FLOWGATE_S3_ENDPOINT=" + s3.endpoint(),
                 "--FLOWGATE_S3_ACCESS_KEY=" + s3.accessKey(),
                 "--FLOWGATE_S3_SECRET_KEY=" + s3.secretKey(),
-                "--FLOWGATE_S3_BUCKET=" + s3.bucket())) {
+                "--FLOWGATE_S3_BUCKET=" + s3.bucket(),
+                "--DOCKER_HOST=unix://" + data.resolve("no-docker.sock"))) {
       assertThat(app.getBeanNamesForType(EmbeddedPostgres.class)).isEmpty();
       assertThat(app.getBeanNamesForType(Class.forName(embeddedS3Type()))).isEmpty();
       assertThat(Files.exists(data.resolve("postgres"))).isFalse();
       assertThat(Files.exists(data.resolve("objects"))).isFalse();
+
+      InstanceRuntime runtime = app.getBean(InstanceRuntime.class);
+      assertThat(runtime.kind()).isEqualTo("local-process");
+      assertThat(runtime.ping().detail()).contains(data.resolve("runtime").toString());
 
       // Flowgate's and Camunda's tables are in the external database
       JdbcClient external = JdbcClient.create(externalPostgres.getPostgresDatabase());

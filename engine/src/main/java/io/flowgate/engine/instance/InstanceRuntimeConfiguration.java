@@ -25,7 +25,7 @@ class InstanceRuntimeConfiguration {
     FlowgateProperties.Runtime settings = properties.runtime();
     InstanceRuntime runtime =
         switch (settings.kind()) {
-          case DOCKER -> DockerRuntime.fromEnvironment();
+          case DOCKER -> docker(settings);
           case LOCAL -> localRuntime(properties);
           case AUTO -> dockerIfItAnswers(properties);
         };
@@ -34,7 +34,7 @@ class InstanceRuntimeConfiguration {
   }
 
   private static InstanceRuntime dockerIfItAnswers(FlowgateProperties properties) {
-    DockerRuntime docker = DockerRuntime.fromEnvironment();
+    DockerRuntime docker = docker(properties.runtime());
     try {
       docker.ping();
       return docker;
@@ -43,6 +43,10 @@ class InstanceRuntimeConfiguration {
       docker.close();
       return localRuntime(properties);
     }
+  }
+
+  private static DockerRuntime docker(FlowgateProperties.Runtime settings) {
+    return new DockerRuntime(DockerRuntime.Settings.of(settings.dockerHost()));
   }
 
   private static InstanceRuntime localRuntime(FlowgateProperties properties) {
