@@ -172,12 +172,7 @@ public final class LocalProcessRuntime implements InstanceRuntime {
   /** Answers when Node.js runs; never installs Node-RED (that happens on first start). */
   @Override
   public RuntimeInfo ping() {
-    Path node =
-        executable(nodeCommand)
-            .orElseThrow(
-                () ->
-                    new RuntimeUnavailableException(
-                        "Node.js ('" + nodeCommand + "') is not on the PATH", null));
+    Path node = requireNode();
     String version = nodeVersion(node);
     return new RuntimeInfo(
         kind(),
@@ -190,6 +185,14 @@ public final class LocalProcessRuntime implements InstanceRuntime {
             + describeNodeRed()
             + "; instances in "
             + instancesDir);
+  }
+
+  private Path requireNode() {
+    return executable(nodeCommand)
+        .orElseThrow(
+            () ->
+                new RuntimeUnavailableException(
+                    "Node.js ('" + nodeCommand + "') is not on the PATH", null));
   }
 
   private String nodeVersion(Path node) {
@@ -295,12 +298,7 @@ public final class LocalProcessRuntime implements InstanceRuntime {
         return;
       }
       StoredSpec spec = readSpec(dir);
-      Path node =
-          executable(nodeCommand)
-              .orElseThrow(
-                  () ->
-                      new RuntimeUnavailableException(
-                          "Node.js ('" + nodeCommand + "') is not on the PATH", null));
+      Path node = requireNode();
       Path home = nodeRedHome();
       Path settings = writeSettings();
       ProcessBuilder builder =
