@@ -83,30 +83,37 @@ public class AuditLog {
   }
 
   /**
-   * The hash of one entry: SHA-256 over the previous hash and every field, each field on its own
-   * line, so no two different entries can produce the same input.
+   * The hash of one entry: SHA-256 over the previous hash and every column, one per line. Text
+   * fields are written as JSON strings (quoted and escaped) and a missing one as {@code null}, so
+   * no two different entries produce the same input: a field cannot smuggle a line break into the
+   * next one, and a null id differs from the text "null".
    */
   static String hash(
       String previousHash, long seq, Instant at, AuditEvent event, String canonicalDetails) {
     String content =
         String.join(
             "\n",
-            previousHash,
+            text(previousHash),
             Long.toString(seq),
-            at.toString(),
-            event.actor(),
-            event.action(),
-            event.entityType(),
-            String.valueOf(event.entityId()),
-            String.valueOf(event.organizationId()),
-            String.valueOf(event.teamId()),
-            canonicalDetails);
+            text(at.toString()),
+            text(event.actor()),
+            text(event.action()),
+            text(event.entityType()),
+            text(event.entityId()),
+            text(event.organizationId()),
+            text(event.teamId()),
+            text(canonicalDetails));
     try {
       MessageDigest sha256 = MessageDigest.getInstance("SHA-256");
       return HexFormat.of().formatHex(sha256.digest(content.getBytes(StandardCharsets.UTF_8)));
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException("every JDK has SHA-256", e);
     }
+  }
+
+  /** A field as a JSON string literal, or {@code null}. */
+  private static String text(String value) {
+    return canonicalJson(value);
   }
 
   static String canonicalJson(Object details) {
