@@ -1,7 +1,6 @@
 package io.flowgate.engine.security;
 
-import static org.springframework.security.config.Customizer.withDefaults;
-
+import io.flowgate.engine.web.ProblemResponses;
 import org.camunda.bpm.engine.IdentityService;
 import org.springframework.boot.autoconfigure.security.SecurityProperties;
 import org.springframework.boot.web.servlet.FilterRegistrationBean;
@@ -19,7 +18,9 @@ import org.springframework.security.web.SecurityFilterChain;
 class SecurityConfiguration {
 
   @Bean
-  SecurityFilterChain securityFilterChain(HttpSecurity http) throws Exception {
+  SecurityFilterChain securityFilterChain(HttpSecurity http, ProblemResponses problems)
+      throws Exception {
+    ProblemAuthenticationEntryPoint entryPoint = new ProblemAuthenticationEntryPoint(problems);
     http.authorizeHttpRequests(
             requests ->
                 requests
@@ -32,7 +33,10 @@ class SecurityConfiguration {
                     .permitAll()
                     .anyRequest()
                     .authenticated())
-        .httpBasic(withDefaults())
+        .httpBasic(basic -> basic.authenticationEntryPoint(entryPoint))
+        .exceptionHandling(
+            exceptions ->
+                exceptions.authenticationEntryPoint(entryPoint).accessDeniedHandler(entryPoint))
         // API clients send credentials with each request; the webapps have their own CSRF filter
         .csrf(csrf -> csrf.ignoringRequestMatchers("/api/**", "/engine-rest/**", "/camunda/**"))
         .headers(headers -> headers.frameOptions(frame -> frame.sameOrigin()));
