@@ -180,6 +180,77 @@ public abstract class ApiTestSupport {
     }
   }
 
+  /** A password every test user gets. */
+  public static final String PASSWORD = "correct-horse-battery";
+
+  private static final java.util.concurrent.atomic.AtomicInteger SEQUENCE =
+      new java.util.concurrent.atomic.AtomicInteger();
+
+  /** A name no other test in this context uses. */
+  protected static String unique(String prefix) {
+    return prefix + "-" + ProcessHandle.current().pid() + "-" + SEQUENCE.incrementAndGet();
+  }
+
+  protected static Auth as(String username) {
+    return Auth.basic(username, PASSWORD);
+  }
+
+  /** Creates an organization as the platform admin; returns its id. */
+  protected String createOrganization(String name) {
+    Response response = post("/api/v1/organizations", admin(), body("name", name));
+    expect(response, 201);
+    return response.json().path("id").asText();
+  }
+
+  /** Creates a user in an organization as the platform admin; returns the user name. */
+  protected String createUser(String organizationId, String username, String role) {
+    Response response =
+        post(
+            "/api/v1/users",
+            admin(),
+            body(
+                "username", username,
+                "password", PASSWORD,
+                "email", username + "@example.com",
+                "organization", organizationId,
+                "role", role));
+    expect(response, 201);
+    return username;
+  }
+
+  /** Creates a team as the platform admin; returns its id. */
+  protected String createTeam(String organizationId, String slug) {
+    Response response =
+        post(
+            "/api/v1/organizations/" + organizationId + "/teams",
+            admin(),
+            body("name", "Team " + slug, "slug", slug));
+    expect(response, 201);
+    return response.json().path("id").asText();
+  }
+
+  protected void putMember(String teamId, String username, String role, boolean approver) {
+    Response response =
+        put(
+            "/api/v1/teams/" + teamId + "/members/" + username,
+            admin(),
+            body("role", role, "approver", approver));
+    if (response.status() != 200 && response.status() != 201) {
+      throw new AssertionError("PUT member: " + response);
+    }
+  }
+
+  protected static Response expect(Response response, int status) {
+    if (response.status() != status) {
+      throw new AssertionError("expected " + status + " but got " + response);
+    }
+    return response;
+  }
+
+  protected int count(String sql) {
+    return jdbc.sql(sql).query(Integer.class).single();
+  }
+
   protected static Map<String, Object> body(Object... keysAndValues) {
     Map<String, Object> map = new LinkedHashMap<>();
     for (int i = 0; i < keysAndValues.length; i += 2) {
