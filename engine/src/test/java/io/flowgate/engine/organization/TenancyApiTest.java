@@ -228,11 +228,7 @@ class TenancyApiTest extends ApiTestSupport {
     assertThat(created.json().path("firstName").asText()).isEqualTo("Dave");
     assertThat(created.json().path("role").asText()).isEqualTo("member");
     assertThat(created.header("Location")).isEqualTo("/api/v1/users/" + dave);
-    expect(
-        get(
-            "/api/v1/users/" + dave,
-            Auth.basic(dave, "a-secret-password")),
-        200);
+    expect(get("/api/v1/users/" + dave, Auth.basic(dave, "a-secret-password")), 200);
     expect(
         post(
             "/api/v1/users",
