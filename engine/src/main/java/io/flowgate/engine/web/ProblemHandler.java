@@ -36,6 +36,7 @@ import org.springframework.web.bind.annotation.RestControllerAdvice;
 import org.springframework.web.context.request.ServletWebRequest;
 import org.springframework.web.context.request.WebRequest;
 import org.springframework.web.method.annotation.HandlerMethodValidationException;
+import org.springframework.web.multipart.MultipartException;
 import org.springframework.web.servlet.mvc.method.annotation.ResponseEntityExceptionHandler;
 import org.springframework.web.servlet.resource.NoResourceFoundException;
 
@@ -68,6 +69,21 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
             "Something with the same name or key exists already; choose another one");
     body.setTitle("Conflict");
     return respond(body, HttpStatus.CONFLICT, request);
+  }
+
+  /**
+   * A multipart body: the JSON API takes none, and the body limit has read the stream already, so
+   * the servlet container cannot parse it either.
+   */
+  @ExceptionHandler(MultipartException.class)
+  ResponseEntity<Object> multipart(MultipartException e, WebRequest request) {
+    ProblemDetail body =
+        ProblemDetail.forStatusAndDetail(
+            HttpStatus.UNSUPPORTED_MEDIA_TYPE,
+            "Send the body with Content-Type application/json; multipart bodies are not accepted"
+                + " here");
+    body.setTitle("Unsupported media type");
+    return respond(body, HttpStatus.UNSUPPORTED_MEDIA_TYPE, request);
   }
 
   @ExceptionHandler(Exception.class)
