@@ -72,10 +72,6 @@ public class CamundaIdentity {
     return "team-" + teamId + "-approvers";
   }
 
-  public static boolean isPlatformAdminGroup(String groupId) {
-    return Groups.CAMUNDA_ADMIN.equals(groupId);
-  }
-
   /** The organization's tenant, its groups and what its members may see. */
   public void createOrganization(String organizationId, String name) {
     Tenant tenant = identity.newTenant(organizationId);

@@ -45,4 +45,12 @@ class WebErrorHandlingTest extends ApiTestSupport {
       assertThat(response.json().path("detail").asText()).contains("256 KB");
     }
   }
+
+  @Test
+  void theOpenApiDocumentDescribesTheApiWithoutTheCallerParameter() {
+    Response response = get("/v3/api-docs", Auth.NONE);
+    assertThat(response.status()).isEqualTo(200);
+    assertThat(response.json().path("paths").has("/api/v1/teams/{teamId}/tokens")).isTrue();
+    assertThat(response.body()).doesNotContain("\"caller\"");
+  }
 }
