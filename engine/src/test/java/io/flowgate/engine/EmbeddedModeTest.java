@@ -70,7 +70,8 @@ class EmbeddedModeTest {
   void engineRestNeedsAFlowgateUser() {
     ResponseEntity<JsonNode> engines = admin().getForEntity("/engine-rest/engine", JsonNode.class);
     assertThat(engines.getStatusCode()).isEqualTo(HttpStatus.OK);
-    assertThat(engines.getBody().get(0).path("name").asText()).isEqualTo(processEngine.getName());
+    // other test contexts of the same JVM register their engines too
+    assertThat(engines.getBody().findValuesAsText("name")).contains(processEngine.getName());
 
     assertThat(http.getForEntity("/engine-rest/engine", String.class).getStatusCode())
         .isEqualTo(HttpStatus.UNAUTHORIZED);

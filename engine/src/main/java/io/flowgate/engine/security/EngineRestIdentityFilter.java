@@ -1,5 +1,6 @@
 package io.flowgate.engine.security;
 
+import io.flowgate.engine.web.ProblemResponses;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServletRequest;
@@ -9,6 +10,7 @@ import java.util.List;
 import org.camunda.bpm.engine.IdentityService;
 import org.camunda.bpm.engine.identity.Group;
 import org.camunda.bpm.engine.identity.Tenant;
+import org.springframework.http.HttpStatus;
 import org.springframework.security.core.Authentication;
 import org.springframework.security.core.context.SecurityContextHolder;
 import org.springframework.web.filter.OncePerRequestFilter;
@@ -20,9 +22,11 @@ import org.springframework.web.filter.OncePerRequestFilter;
 class EngineRestIdentityFilter extends OncePerRequestFilter {
 
   private final IdentityService identityService;
+  private final ProblemResponses problems;
 
-  EngineRestIdentityFilter(IdentityService identityService) {
+  EngineRestIdentityFilter(IdentityService identityService, ProblemResponses problems) {
     this.identityService = identityService;
+    this.problems = problems;
   }
 
   @Override
@@ -32,6 +36,15 @@ class EngineRestIdentityFilter extends OncePerRequestFilter {
     Authentication authentication = SecurityContextHolder.getContext().getAuthentication();
     if (authentication == null || !authentication.isAuthenticated()) {
       response.sendError(HttpServletResponse.SC_UNAUTHORIZED);
+      return;
+    }
+    if (authentication instanceof TokenAuthentication) {
+      // tokens act for a team in Flowgate's API; Camunda knows nothing of them
+      problems.write(
+          request,
+          response,
+          HttpStatus.FORBIDDEN,
+          "API tokens are for /api/v1; sign in as a person to use /engine-rest");
       return;
     }
     String user = authentication.getName();

@@ -1,14 +1,18 @@
 package io.flowgate.engine.security;
 
-import static org.springframework.security.config.Customizer.withDefaults;
-
+import io.flowgate.engine.web.ProblemResponses;
+import java.util.List;
 import org.camunda.bpm.engine.IdentityService;
 import org.springframework.boot.autoconfigure.security.SecurityProperties;
 import org.springframework.boot.web.servlet.FilterRegistrationBean;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.security.authentication.AuthenticationManager;
+import org.springframework.security.authentication.AuthenticationProvider;
+import org.springframework.security.authentication.ProviderManager;
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
 import org.springframework.security.web.SecurityFilterChain;
+import org.springframework.security.web.authentication.www.BasicAuthenticationFilter;
 
 /**
  * Who may reach what. Flowgate's API and Camunda's engine REST API need a Flowgate user; the
@@ -19,8 +23,17 @@ import org.springframework.security.web.SecurityFilterChain;
 class SecurityConfiguration {
 
   @Bean
-  SecurityFilterChain securityFilterChain(HttpSecurity http) throws Exception {
-    http.authorizeHttpRequests(
+  SecurityFilterChain securityFilterChain(
+      HttpSecurity http, ProblemResponses problems, List<AuthenticationProvider> providers)
+      throws Exception {
+    ProblemAuthenticationEntryPoint entryPoint = new ProblemAuthenticationEntryPoint(problems);
+    // people (HTTP Basic against Camunda's users) and bearer tokens, through one manager
+    AuthenticationManager authenticationManager = new ProviderManager(providers);
+    http.authenticationManager(authenticationManager)
+        .addFilterBefore(
+            new BearerTokenAuthenticationFilter(authenticationManager, entryPoint),
+            BasicAuthenticationFilter.class)
+        .authorizeHttpRequests(
             requests ->
                 requests
                     .requestMatchers("/actuator/health", "/actuator/health/**", "/actuator/info")
@@ -32,7 +45,10 @@ class SecurityConfiguration {
                     .permitAll()
                     .anyRequest()
                     .authenticated())
-        .httpBasic(withDefaults())
+        .httpBasic(basic -> basic.authenticationEntryPoint(entryPoint))
+        .exceptionHandling(
+            exceptions ->
+                exceptions.authenticationEntryPoint(entryPoint).accessDeniedHandler(entryPoint))
         // API clients send credentials with each request; the webapps have their own CSRF filter
         .csrf(csrf -> csrf.ignoringRequestMatchers("/api/**", "/engine-rest/**", "/camunda/**"))
         .headers(headers -> headers.frameOptions(frame -> frame.sameOrigin()));
@@ -41,9 +57,9 @@ class SecurityConfiguration {
 
   @Bean
   FilterRegistrationBean<EngineRestIdentityFilter> engineRestIdentityFilter(
-      IdentityService identityService) {
+      IdentityService identityService, ProblemResponses problems) {
     FilterRegistrationBean<EngineRestIdentityFilter> registration =
-        new FilterRegistrationBean<>(new EngineRestIdentityFilter(identityService));
+        new FilterRegistrationBean<>(new EngineRestIdentityFilter(identityService, problems));
     registration.addUrlPatterns("/engine-rest/*");
     // right after Spring Security, which has authenticated the caller by then
     registration.setOrder(SecurityProperties.DEFAULT_FILTER_ORDER + 1);

@@ -1,0 +1,44 @@
+package io.flowgate.engine.security;
+
+import io.flowgate.engine.web.ProblemResponses;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
+import org.springframework.http.HttpStatus;
+import org.springframework.security.access.AccessDeniedException;
+import org.springframework.security.authentication.BadCredentialsException;
+import org.springframework.security.core.AuthenticationException;
+import org.springframework.security.web.AuthenticationEntryPoint;
+import org.springframework.security.web.access.AccessDeniedHandler;
+
+/** 401 and 403 from Spring Security as {@code application/problem+json}. */
+class ProblemAuthenticationEntryPoint implements AuthenticationEntryPoint, AccessDeniedHandler {
+
+  static final String SIGN_IN =
+      "Sign in with HTTP Basic (user name and password) or send 'Authorization: Bearer <API"
+          + " token>'";
+
+  private final ProblemResponses problems;
+
+  ProblemAuthenticationEntryPoint(ProblemResponses problems) {
+    this.problems = problems;
+  }
+
+  @Override
+  public void commence(
+      HttpServletRequest request, HttpServletResponse response, AuthenticationException e)
+      throws IOException {
+    // our providers write messages meant for the caller, never with the credentials in them
+    String detail = e instanceof BadCredentialsException ? e.getMessage() : SIGN_IN;
+    response.setHeader("WWW-Authenticate", "Basic realm=\"Flowgate\"");
+    problems.write(request, response, HttpStatus.UNAUTHORIZED, detail);
+  }
+
+  @Override
+  public void handle(
+      HttpServletRequest request, HttpServletResponse response, AccessDeniedException e)
+      throws IOException {
+    problems.write(
+        request, response, HttpStatus.FORBIDDEN, "You are signed in but may not do this");
+  }
+}

@@ -1,0 +1,74 @@
+package io.flowgate.engine.web;
+
+import java.util.List;
+import org.springframework.http.HttpStatus;
+
+/**
+ * A failure the caller can fix, answered as {@code application/problem+json}: the status, a short
+ * title and a detail that says what to do. Messages never carry secrets (passwords, tokens).
+ */
+public class ApiProblem extends RuntimeException {
+
+  /** One field that failed validation and what is wrong with it. */
+  public record FieldError(String field, String message) {}
+
+  private final HttpStatus status;
+  private final String title;
+  private final List<FieldError> errors;
+
+  public ApiProblem(HttpStatus status, String title, String detail, List<FieldError> errors) {
+    super(detail, null, false, false);
+    this.status = status;
+    this.title = title;
+    this.errors = List.copyOf(errors);
+  }
+
+  public static ApiProblem notFound(String what, String id) {
+    return new ApiProblem(
+        HttpStatus.NOT_FOUND,
+        "Not found",
+        what + " '" + printable(id) + "' does not exist or is not visible to you; check the id",
+        List.of());
+  }
+
+  public static ApiProblem notFound(String detail) {
+    return new ApiProblem(HttpStatus.NOT_FOUND, "Not found", detail, List.of());
+  }
+
+  public static ApiProblem forbidden(String detail) {
+    return new ApiProblem(HttpStatus.FORBIDDEN, "Forbidden", detail, List.of());
+  }
+
+  public static ApiProblem conflict(String detail) {
+    return new ApiProblem(HttpStatus.CONFLICT, "Conflict", detail, List.of());
+  }
+
+  public static ApiProblem invalid(String field, String message) {
+    return new ApiProblem(
+        HttpStatus.BAD_REQUEST,
+        "Invalid input",
+        "Fix this field: " + field + ": " + message,
+        List.of(new FieldError(field, message)));
+  }
+
+  public HttpStatus status() {
+    return status;
+  }
+
+  public String title() {
+    return title;
+  }
+
+  public List<FieldError> errors() {
+    return errors;
+  }
+
+  /** An id as it may appear in a message: short and without control characters. */
+  static String printable(String id) {
+    if (id == null) {
+      return "";
+    }
+    String clean = id.replaceAll("\\p{Cntrl}", "?");
+    return clean.length() > 64 ? clean.substring(0, 64) + "…" : clean;
+  }
+}

@@ -1,0 +1,144 @@
+package io.flowgate.engine.web;
+
+import jakarta.servlet.FilterChain;
+import jakarta.servlet.ReadListener;
+import jakarta.servlet.ServletException;
+import jakarta.servlet.ServletInputStream;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletRequestWrapper;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.BufferedReader;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.nio.charset.Charset;
+import java.nio.charset.StandardCharsets;
+import org.springframework.http.HttpStatus;
+import org.springframework.web.filter.OncePerRequestFilter;
+
+/**
+ * Refuses request bodies over the limit of the JSON API with 413. A declared {@code Content-Length}
+ * over the limit is refused before anything is read; a body without one (chunked) is read up to one
+ * byte past the limit, so the limit holds whatever the client declares. Bodies within the limit are
+ * handed on from memory.
+ */
+class RequestBodyLimitFilter extends OncePerRequestFilter {
+
+  private final long limit;
+  private final ProblemResponses problems;
+
+  RequestBodyLimitFilter(long limit, ProblemResponses problems) {
+    this.limit = limit;
+    this.problems = problems;
+  }
+
+  @Override
+  protected void doFilterInternal(
+      HttpServletRequest request, HttpServletResponse response, FilterChain chain)
+      throws ServletException, IOException {
+    long declared = request.getContentLengthLong();
+    if (declared > limit) {
+      tooLarge(request, response);
+      return;
+    }
+    boolean chunked = request.getHeader("Transfer-Encoding") != null;
+    if (declared <= 0 && !chunked) {
+      chain.doFilter(request, response);
+      return;
+    }
+    ByteArrayOutputStream buffer = new ByteArrayOutputStream((int) Math.max(declared, 256));
+    try (InputStream in = request.getInputStream()) {
+      byte[] chunk = new byte[8192];
+      int read;
+      while ((read = in.read(chunk)) != -1) {
+        buffer.write(chunk, 0, read);
+        if (buffer.size() > limit) {
+          tooLarge(request, response);
+          return;
+        }
+      }
+    }
+    chain.doFilter(new BufferedBodyRequest(request, buffer.toByteArray()), response);
+  }
+
+  private void tooLarge(HttpServletRequest request, HttpServletResponse response)
+      throws IOException {
+    // the rest of the body is not read: tell the client the connection ends here
+    response.setHeader("Connection", "close");
+    problems.write(
+        request,
+        response,
+        HttpStatus.PAYLOAD_TOO_LARGE,
+        "The request body is larger than "
+            + (limit / 1024)
+            + " KB; send a smaller body (this API takes JSON objects, not files)");
+  }
+
+  /** The request with its body already read into memory. */
+  private static final class BufferedBodyRequest extends HttpServletRequestWrapper {
+
+    private final byte[] body;
+
+    BufferedBodyRequest(HttpServletRequest request, byte[] body) {
+      super(request);
+      this.body = body;
+    }
+
+    @Override
+    public ServletInputStream getInputStream() {
+      ByteArrayInputStream in = new ByteArrayInputStream(body);
+      return new ServletInputStream() {
+        @Override
+        public int read() {
+          return in.read();
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) {
+          return in.read(b, off, len);
+        }
+
+        @Override
+        public boolean isFinished() {
+          return in.available() == 0;
+        }
+
+        @Override
+        public boolean isReady() {
+          return true;
+        }
+
+        @Override
+        public void setReadListener(ReadListener listener) {
+          throw new UnsupportedOperationException("the body is read already");
+        }
+      };
+    }
+
+    @Override
+    public BufferedReader getReader() {
+      Charset charset = StandardCharsets.UTF_8;
+      String encoding = getCharacterEncoding();
+      try {
+        if (encoding != null && Charset.isSupported(encoding)) {
+          charset = Charset.forName(encoding);
+        }
+      } catch (IllegalArgumentException e) {
+        // an unknown or illegal charset name: read as UTF-8, the only encoding JSON allows
+      }
+      return new BufferedReader(new InputStreamReader(getInputStream(), charset));
+    }
+
+    @Override
+    public int getContentLength() {
+      return body.length;
+    }
+
+    @Override
+    public long getContentLengthLong() {
+      return body.length;
+    }
+  }
+}

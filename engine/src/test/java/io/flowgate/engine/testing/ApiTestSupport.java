@@ -1,0 +1,261 @@
+package io.flowgate.engine.testing;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+
+/**
+ * The one Spring context of the API tests (real embedded PostgreSQL, real HTTP): every subclass
+ * shares it, so it starts once per test run. Requests go through {@link HttpClient}, which sends
+ * exactly what a test asks for (chunked bodies, odd content types).
+ */
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+public abstract class ApiTestSupport {
+
+  public static final String ADMIN = "admin";
+  public static final String ADMIN_PASSWORD = "api-test-admin-password";
+
+  @DynamicPropertySource
+  static void apiTestSettings(DynamicPropertyRegistry registry) throws IOException {
+    Path data = Files.createTempDirectory("flowgate-api-test-");
+    registry.add("flowgate.data", data::toString);
+    registry.add("flowgate.admin.password", () -> ADMIN_PASSWORD);
+  }
+
+  private static final HttpClient CLIENT =
+      HttpClient.newBuilder()
+          .version(HttpClient.Version.HTTP_1_1)
+          .connectTimeout(Duration.ofSeconds(10))
+          .build();
+
+  protected static final ObjectMapper JSON = new ObjectMapper().findAndRegisterModules();
+
+  @LocalServerPort protected int port;
+  @Autowired protected JdbcClient jdbc;
+
+  /** Who sends a request. */
+  public sealed interface Auth {
+    Auth NONE = new None();
+
+    static Auth basic(String user, String password) {
+      return new Basic(user, password);
+    }
+
+    static Auth bearer(String token) {
+      return new Bearer(token);
+    }
+
+    record None() implements Auth {}
+
+    record Basic(String user, String password) implements Auth {}
+
+    record Bearer(String token) implements Auth {}
+  }
+
+  /** A response as received. */
+  public record Response(int status, Map<String, List<String>> headers, String body) {
+    public JsonNode json() {
+      try {
+        return JSON.readTree(body);
+      } catch (IOException e) {
+        throw new UncheckedIOException("not JSON: " + body, e);
+      }
+    }
+
+    public String header(String name) {
+      return headers.entrySet().stream()
+          .filter(entry -> entry.getKey().equalsIgnoreCase(name))
+          .findFirst()
+          .map(entry -> entry.getValue().get(0))
+          .orElse(null);
+    }
+
+    @Override
+    public String toString() {
+      return status + " " + (body.length() > 500 ? body.substring(0, 500) + "…" : body);
+    }
+  }
+
+  protected static Auth admin() {
+    return Auth.basic(ADMIN, ADMIN_PASSWORD);
+  }
+
+  protected Response get(String path, Auth auth) {
+    return send("GET", path, auth, null, null, true);
+  }
+
+  protected Response delete(String path, Auth auth) {
+    return send("DELETE", path, auth, null, null, true);
+  }
+
+  protected Response post(String path, Auth auth, Object body) {
+    return sendJson("POST", path, auth, body);
+  }
+
+  protected Response put(String path, Auth auth, Object body) {
+    return sendJson("PUT", path, auth, body);
+  }
+
+  protected Response sendJson(String method, String path, Auth auth, Object body) {
+    byte[] bytes;
+    try {
+      bytes =
+          body instanceof String text
+              ? text.getBytes(StandardCharsets.UTF_8)
+              : JSON.writeValueAsBytes(body);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return send(method, path, auth, "application/json", bytes, true);
+  }
+
+  /**
+   * Sends a request. With {@code contentLength} false the body goes out chunked, without a
+   * Content-Length header.
+   */
+  protected Response send(
+      String method,
+      String path,
+      Auth auth,
+      String contentType,
+      byte[] body,
+      boolean contentLength) {
+    HttpRequest.Builder request =
+        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+            .timeout(Duration.ofSeconds(60));
+    switch (auth) {
+      case Auth.None none -> {}
+      case Auth.Basic basic ->
+          request.header(
+              "Authorization",
+              "Basic "
+                  + Base64.getEncoder()
+                      .encodeToString(
+                          (basic.user() + ":" + basic.password())
+                              .getBytes(StandardCharsets.UTF_8)));
+      case Auth.Bearer bearer -> request.header("Authorization", "Bearer " + bearer.token());
+    }
+    if (contentType != null) {
+      request.header("Content-Type", contentType);
+    }
+    HttpRequest.BodyPublisher publisher;
+    if (body == null) {
+      publisher = HttpRequest.BodyPublishers.noBody();
+    } else if (contentLength) {
+      publisher = HttpRequest.BodyPublishers.ofByteArray(body);
+    } else {
+      publisher = HttpRequest.BodyPublishers.ofInputStream(() -> new ByteArrayInputStream(body));
+    }
+    request.method(method, publisher);
+    try {
+      HttpResponse<String> response =
+          CLIENT.send(request.build(), HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+      return new Response(
+          response.statusCode(), new LinkedHashMap<>(response.headers().map()), response.body());
+    } catch (IOException e) {
+      throw new UncheckedIOException(method + " " + path, e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /** A password every test user gets. */
+  public static final String PASSWORD = "correct-horse-battery";
+
+  private static final java.util.concurrent.atomic.AtomicInteger SEQUENCE =
+      new java.util.concurrent.atomic.AtomicInteger();
+
+  /** A name no other test in this context uses. */
+  protected static String unique(String prefix) {
+    return prefix + "-" + ProcessHandle.current().pid() + "-" + SEQUENCE.incrementAndGet();
+  }
+
+  protected static Auth as(String username) {
+    return Auth.basic(username, PASSWORD);
+  }
+
+  /** Creates an organization as the platform admin; returns its id. */
+  protected String createOrganization(String name) {
+    Response response = post("/api/v1/organizations", admin(), body("name", name));
+    expect(response, 201);
+    return response.json().path("id").asText();
+  }
+
+  /** Creates a user in an organization as the platform admin; returns the user name. */
+  protected String createUser(String organizationId, String username, String role) {
+    Response response =
+        post(
+            "/api/v1/users",
+            admin(),
+            body(
+                "username", username,
+                "password", PASSWORD,
+                "email", username + "@example.com",
+                "organization", organizationId,
+                "role", role));
+    expect(response, 201);
+    return username;
+  }
+
+  /** Creates a team as the platform admin; returns its id. */
+  protected String createTeam(String organizationId, String slug) {
+    Response response =
+        post(
+            "/api/v1/organizations/" + organizationId + "/teams",
+            admin(),
+            body("name", "Team " + slug, "slug", slug));
+    expect(response, 201);
+    return response.json().path("id").asText();
+  }
+
+  protected void putMember(String teamId, String username, String role, boolean approver) {
+    Response response =
+        put(
+            "/api/v1/teams/" + teamId + "/members/" + username,
+            admin(),
+            body("role", role, "approver", approver));
+    if (response.status() != 200 && response.status() != 201) {
+      throw new AssertionError("PUT member: " + response);
+    }
+  }
+
+  protected static Response expect(Response response, int status) {
+    if (response.status() != status) {
+      throw new AssertionError("expected " + status + " but got " + response);
+    }
+    return response;
+  }
+
+  protected int count(String sql) {
+    return jdbc.sql(sql).query(Integer.class).single();
+  }
+
+  protected static Map<String, Object> body(Object... keysAndValues) {
+    Map<String, Object> map = new LinkedHashMap<>();
+    for (int i = 0; i < keysAndValues.length; i += 2) {
+      map.put((String) keysAndValues[i], keysAndValues[i + 1]);
+    }
+    return map;
+  }
+}
