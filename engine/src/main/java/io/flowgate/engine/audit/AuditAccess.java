@@ -1,5 +1,10 @@
 package io.flowgate.engine.audit;
 
+import io.flowgate.engine.organization.OrganizationRepository;
+import io.flowgate.engine.organization.OrganizationRole;
+import io.flowgate.engine.security.Caller;
+import java.util.List;
+import java.util.Optional;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ProblemDetail;
 import org.springframework.security.core.Authentication;
@@ -8,10 +13,9 @@ import org.springframework.stereotype.Component;
 import org.springframework.web.ErrorResponseException;
 
 /**
- * The one place that decides who may read and verify the audit log. For now only platform
- * administrators (Camunda's admin group) may; to open the log to organization admins for their own
- * organization, return {@link AuditScope#of} their organizations from {@link #readableScope}: the
- * queries already restrict themselves to the scope, and the controller does not change.
+ * The one place that decides who may read and verify the audit log: platform administrators
+ * (Camunda's admin group) read everything; an organization's admins read their own organization's
+ * entries. The queries restrict themselves to the scope returned here.
  */
 @Component
 class AuditAccess {
@@ -22,12 +26,30 @@ class AuditAccess {
    */
   static final String PLATFORM_ADMINS = "GROUP_camunda-admin";
 
+  private final OrganizationRepository organizations;
+
+  AuditAccess(OrganizationRepository organizations) {
+    this.organizations = organizations;
+  }
+
   /** What the caller may list and export; 403 if nothing. */
   AuditScope readableScope(Authentication caller) {
     if (isPlatformAdmin(caller)) {
       return AuditScope.all();
     }
-    throw forbidden("The audit log is open to platform administrators only.");
+    if (Caller.of(caller) instanceof Caller.Person person) {
+      Optional<String> administered =
+          organizations
+              .membershipOf(person.username())
+              .filter(membership -> membership.role() == OrganizationRole.ADMIN)
+              .map(OrganizationRepository.Membership::organizationId);
+      if (administered.isPresent()) {
+        return AuditScope.of(List.of(administered.get()));
+      }
+    }
+    throw forbidden(
+        "The audit log is open to platform administrators, and to organization admins for their"
+            + " own organization.");
   }
 
   /**

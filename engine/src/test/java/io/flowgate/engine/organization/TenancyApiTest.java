@@ -305,4 +305,27 @@ class TenancyApiTest extends ApiTestSupport {
             .map(g -> g.getId())
             .toList());
   }
+
+  @Test
+  void organizationAdminsReadOnlyTheirOwnOrganizationsAuditEntries() {
+    String a = createOrganization(unique("Audit A"));
+    String b = createOrganization(unique("Audit B"));
+    String adminOfA = createUser(a, unique("audit-admin"), "admin");
+    createTeam(a, unique("qa"));
+    createTeam(b, unique("qb"));
+
+    JsonNode items =
+        expect(get("/api/v1/audit?limit=1000", as(adminOfA)), 200).json().path("items");
+    assertThat(items).isNotEmpty();
+    assertThat(items)
+        .allSatisfy(item -> assertThat(item.path("organizationId").asText()).isEqualTo(a));
+    assertThat(items)
+        .extracting(item -> item.path("action").asText())
+        .contains("team.created", "user.created");
+    // asking for another organization finds nothing rather than leaking it
+    assertThat(
+            expect(get("/api/v1/audit?organization=" + b, as(adminOfA)), 200).json().path("items"))
+        .isEmpty();
+    expect(get("/api/v1/audit/verify", as(adminOfA)), 403);
+  }
 }

@@ -55,6 +55,9 @@ class AccessMatrixTest extends ApiTestSupport {
       DELETE /api/v1/teams/{T}/tokens/{new}    204  204  204  403  403  404  404  401  401  401  403  403  403
       GET    /api/v1/teams/{unknown}           404  404  404  404  404  404  404  401  401  401  404  404  404
       GET    /engine-rest/process-instance     200  200  200  200  200  200  200  401  401  401  403  403  403
+      GET    /api/v1/audit                     200  200  403  403  403  403  200  401  401  401  403  403  403
+      GET    /api/v1/audit/export              200  200  403  403  403  403  200  401  401  401  403  403  403
+      GET    /api/v1/audit/verify              200  403  403  403  403  403  403  401  401  401  403  403  403
       """;
 
   /** A request of one cell. */
@@ -275,6 +278,9 @@ class AccessMatrixTest extends ApiTestSupport {
                 "GET",
                 "/engine-rest/engine/" + processEngine.getName() + "/process-instance",
                 null));
+    endpoints.put("GET /api/v1/audit", () -> new Call("GET", "/api/v1/audit", null));
+    endpoints.put("GET /api/v1/audit/export", () -> new Call("GET", "/api/v1/audit/export", null));
+    endpoints.put("GET /api/v1/audit/verify", () -> new Call("GET", "/api/v1/audit/verify", null));
     return endpoints;
   }
 
