@@ -10,13 +10,18 @@ import org.springframework.security.authentication.BadCredentialsException;
 import org.springframework.security.core.AuthenticationException;
 import org.springframework.security.web.AuthenticationEntryPoint;
 import org.springframework.security.web.access.AccessDeniedHandler;
+import org.springframework.security.web.csrf.CsrfException;
 
 /** 401 and 403 from Spring Security as {@code application/problem+json}. */
 class ProblemAuthenticationEntryPoint implements AuthenticationEntryPoint, AccessDeniedHandler {
 
   static final String SIGN_IN =
       "Sign in with HTTP Basic (user name and password) or send 'Authorization: Bearer <API"
-          + " token>'";
+          + " token>'; a browser signs in with POST /api/v1/session";
+
+  static final String CSRF =
+      "A request signed in by the session cookie that changes something must send the"
+          + " XSRF-TOKEN cookie's value in the X-XSRF-TOKEN header";
 
   private final ProblemResponses problems;
 
@@ -38,7 +43,7 @@ class ProblemAuthenticationEntryPoint implements AuthenticationEntryPoint, Acces
   public void handle(
       HttpServletRequest request, HttpServletResponse response, AccessDeniedException e)
       throws IOException {
-    problems.write(
-        request, response, HttpStatus.FORBIDDEN, "You are signed in but may not do this");
+    String detail = e instanceof CsrfException ? CSRF : "You are signed in but may not do this";
+    problems.write(request, response, HttpStatus.FORBIDDEN, detail);
   }
 }

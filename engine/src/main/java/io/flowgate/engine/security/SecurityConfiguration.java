@@ -7,28 +7,35 @@ import org.springframework.boot.autoconfigure.security.SecurityProperties;
 import org.springframework.boot.web.servlet.FilterRegistrationBean;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.http.HttpMethod;
 import org.springframework.security.authentication.AuthenticationManager;
 import org.springframework.security.authentication.AuthenticationProvider;
 import org.springframework.security.authentication.ProviderManager;
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
 import org.springframework.security.web.SecurityFilterChain;
 import org.springframework.security.web.authentication.www.BasicAuthenticationFilter;
+import org.springframework.security.web.csrf.CookieCsrfTokenRepository;
+import org.springframework.security.web.csrf.CsrfTokenRepository;
+import org.springframework.security.web.csrf.CsrfTokenRequestAttributeHandler;
+import org.springframework.security.web.savedrequest.NullRequestCache;
 
 /**
  * Who may reach what. Flowgate's API and Camunda's engine REST API need a Flowgate user; the
  * Camunda webapps under {@code /camunda} run their own login against the same users; health answers
- * everyone with the overall status.
+ * everyone with the overall status. Flowgate's API takes HTTP Basic, bearer tokens, or the session
+ * cookie of {@link SessionController} (with a CSRF token on changes).
  */
 @Configuration(proxyBeanMethods = false)
 class SecurityConfiguration {
 
   @Bean
   SecurityFilterChain securityFilterChain(
-      HttpSecurity http, ProblemResponses problems, List<AuthenticationProvider> providers)
+      HttpSecurity http,
+      ProblemResponses problems,
+      AuthenticationManager authenticationManager,
+      CsrfTokenRepository csrfTokens)
       throws Exception {
     ProblemAuthenticationEntryPoint entryPoint = new ProblemAuthenticationEntryPoint(problems);
-    // people (HTTP Basic against Camunda's users) and bearer tokens, through one manager
-    AuthenticationManager authenticationManager = new ProviderManager(providers);
     http.authenticationManager(authenticationManager)
         .addFilterBefore(
             new BearerTokenAuthenticationFilter(authenticationManager, entryPoint),
@@ -43,16 +50,46 @@ class SecurityConfiguration {
                     .permitAll()
                     .requestMatchers("/v3/api-docs/**", "/swagger-ui/**", "/swagger-ui.html")
                     .permitAll()
+                    // signing in and out; who is signed in (GET) needs a caller
+                    .requestMatchers(HttpMethod.POST, SessionController.PATH)
+                    .permitAll()
+                    .requestMatchers(HttpMethod.DELETE, SessionController.PATH)
+                    .permitAll()
                     .anyRequest()
                     .authenticated())
         .httpBasic(basic -> basic.authenticationEntryPoint(entryPoint))
         .exceptionHandling(
             exceptions ->
                 exceptions.authenticationEntryPoint(entryPoint).accessDeniedHandler(entryPoint))
-        // API clients send credentials with each request; the webapps have their own CSRF filter
-        .csrf(csrf -> csrf.ignoringRequestMatchers("/api/**", "/engine-rest/**", "/camunda/**"))
+        // the session signs callers in on /api/** only (POST /api/v1/session); Basic and bearer
+        // callers never get a session
+        .securityContext(
+            context -> context.securityContextRepository(new ApiSessionSecurityContextRepository()))
+        .requestCache(cache -> cache.requestCache(new NullRequestCache()))
+        // a CSRF token only where the session cookie signs the caller in: API clients send
+        // credentials with each request, and the webapps have their own CSRF filter
+        .csrf(
+            csrf ->
+                csrf.csrfTokenRepository(csrfTokens)
+                    // the raw cookie value in X-XSRF-TOKEN, as single-page apps send it
+                    .csrfTokenRequestHandler(new CsrfTokenRequestAttributeHandler())
+                    .requireCsrfProtectionMatcher(new SessionCsrfMatcher()))
         .headers(headers -> headers.frameOptions(frame -> frame.sameOrigin()));
     return http.build();
+  }
+
+  /** People (user name and password against Camunda's users) and bearer tokens, in one manager. */
+  @Bean
+  AuthenticationManager authenticationManager(List<AuthenticationProvider> providers) {
+    return new ProviderManager(providers);
+  }
+
+  /**
+   * The {@code XSRF-TOKEN} cookie, readable by the console's script, checked against the header.
+   */
+  @Bean
+  CsrfTokenRepository csrfTokenRepository() {
+    return CookieCsrfTokenRepository.withHttpOnlyFalse();
   }
 
   @Bean

@@ -65,7 +65,17 @@ public abstract class ApiTestSupport {
       return new Bearer(token);
     }
 
+    /**
+     * A browser signed in by {@code POST /api/v1/session}: sends the session and CSRF cookies and,
+     * if {@code csrfHeader} is not null, the {@code X-XSRF-TOKEN} header with that value.
+     */
+    static Auth session(String sessionId, String csrfCookie, String csrfHeader) {
+      return new Session(sessionId, csrfCookie, csrfHeader);
+    }
+
     record None() implements Auth {}
+
+    record Session(String sessionId, String csrfCookie, String csrfHeader) implements Auth {}
 
     record Basic(String user, String password) implements Auth {}
 
@@ -80,6 +90,28 @@ public abstract class ApiTestSupport {
       } catch (IOException e) {
         throw new UncheckedIOException("not JSON: " + body, e);
       }
+    }
+
+    /** The value of the cookie the response sets, or null. */
+    public String cookie(String name) {
+      return setCookie(name) == null
+          ? null
+          : setCookie(name).substring(name.length() + 1).split(";", 2)[0];
+    }
+
+    /** The whole {@code Set-Cookie} header for the cookie, or null; the last one wins. */
+    public String setCookie(String name) {
+      String found = null;
+      for (Map.Entry<String, List<String>> entry : headers.entrySet()) {
+        if (entry.getKey().equalsIgnoreCase("Set-Cookie")) {
+          for (String value : entry.getValue()) {
+            if (value.startsWith(name + "=")) {
+              found = value;
+            }
+          }
+        }
+      }
+      return found;
     }
 
     public String header(String name) {
@@ -154,6 +186,21 @@ public abstract class ApiTestSupport {
                           (basic.user() + ":" + basic.password())
                               .getBytes(StandardCharsets.UTF_8)));
       case Auth.Bearer bearer -> request.header("Authorization", "Bearer " + bearer.token());
+      case Auth.Session session -> {
+        List<String> cookies = new java.util.ArrayList<>();
+        if (session.sessionId() != null) {
+          cookies.add("JSESSIONID=" + session.sessionId());
+        }
+        if (session.csrfCookie() != null) {
+          cookies.add("XSRF-TOKEN=" + session.csrfCookie());
+        }
+        if (!cookies.isEmpty()) {
+          request.header("Cookie", String.join("; ", cookies));
+        }
+        if (session.csrfHeader() != null) {
+          request.header("X-XSRF-TOKEN", session.csrfHeader());
+        }
+      }
     }
     if (contentType != null) {
       request.header("Content-Type", contentType);
