@@ -135,7 +135,8 @@ class AuditReader {
     return prefix.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_");
   }
 
-  private static AuditEntry entry(ResultSet rs, int row) throws SQLException {
+  /** One row of {@code flowgate.audit_log} as stored. */
+  static AuditEntry entry(ResultSet rs, int row) throws SQLException {
     return new AuditEntry(
         rs.getLong("seq"),
         rs.getObject("occurred_at", OffsetDateTime.class).toInstant(),

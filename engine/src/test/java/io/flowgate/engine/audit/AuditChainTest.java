@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -297,20 +296,7 @@ class AuditChainTest extends AuditTestSupport {
   private AuditEntry stored(long seq) {
     return jdbc.sql("select * from flowgate.audit_log where seq = ?")
         .param(seq)
-        .query(
-            (rs, row) ->
-                new AuditEntry(
-                    rs.getLong("seq"),
-                    rs.getObject("occurred_at", OffsetDateTime.class).toInstant(),
-                    rs.getString("actor"),
-                    rs.getString("action"),
-                    rs.getString("entity_type"),
-                    rs.getString("entity_id"),
-                    rs.getString("organization_id"),
-                    rs.getString("team_id"),
-                    rs.getString("details"),
-                    rs.getString("previous_hash"),
-                    rs.getString("hash")))
+        .query(AuditReader::entry)
         .single();
   }
 }
