@@ -131,11 +131,13 @@ class LocalProcessRuntimeTest {
       Files.writeString(dir.resolve("pid"), ProcessHandle.current().pid() + "\n");
       assertThat(runtime.inspect(id).orElseThrow().status()).isEqualTo(Status.EXITED);
 
-      // ... or to a process that even names the instance's folder.
+      // ... or to a process that even names the instance's folder. (Not `tail -f` of the log:
+      // tail may end by itself once the folder is deleted, which made this check flaky.)
       Path log = Files.createFile(dir.resolve("node-red.log"));
-      Process tail = new ProcessBuilder("tail", "-f", log.toString()).start();
+      Process stranger =
+          new ProcessBuilder("sh", "-c", "sleep 120; :", "stranger", log.toString()).start();
       try {
-        Files.writeString(dir.resolve("pid"), tail.pid() + "\n");
+        Files.writeString(dir.resolve("pid"), stranger.pid() + "\n");
         assertThat(runtime.inspect(id).orElseThrow().status()).isEqualTo(Status.EXITED);
         assertThat(runtime.list(Map.of()))
             .extracting(ContainerState::status)
@@ -144,10 +146,11 @@ class LocalProcessRuntimeTest {
         runtime.stop(id, Duration.ofSeconds(1));
         runtime.remove(id);
 
-        assertThat(tail.isAlive()).as("a stranger's process is left alone").isTrue();
+        assertThat(stranger.isAlive()).as("a stranger's process is left alone").isTrue();
         assertThat(dir).doesNotExist();
       } finally {
-        tail.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
+        stranger.descendants().forEach(ProcessHandle::destroyForcibly);
+        stranger.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
       }
     }
   }
