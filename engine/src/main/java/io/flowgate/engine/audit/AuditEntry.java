@@ -21,6 +21,11 @@ record AuditEntry(
 
   /** The hash these columns call for, to compare with the stored one. */
   String recomputedHash() {
+    return hashWith(previousHash, details);
+  }
+
+  /** The hash of this entry had it another predecessor or other details. */
+  String hashWith(String previousHash, String details) {
     AuditEvent event =
         new AuditEvent(actor, action, entityType, entityId, organizationId, teamId, null);
     return AuditLog.hash(previousHash, seq, occurredAt, event, details);

@@ -122,20 +122,7 @@ class AuditChainTest extends AuditTestSupport {
     recordSix();
     // the attacker edits entry 3 and gives it the hash its new content calls for
     AuditEntry third = stored(3);
-    String forged =
-        AuditLog.hash(
-            third.previousHash(),
-            3,
-            third.occurredAt(),
-            new AuditEvent(
-                third.actor(),
-                third.action(),
-                third.entityType(),
-                third.entityId(),
-                third.organizationId(),
-                third.teamId(),
-                null),
-            "{\"n\":30}");
+    String forged = third.hashWith(third.previousHash(), "{\"n\":30}");
     withoutAppendOnlyTrigger(
         () ->
             jdbc.sql("update flowgate.audit_log set details = '{\"n\":30}', hash = ? where seq = 3")
@@ -152,20 +139,7 @@ class AuditChainTest extends AuditTestSupport {
     // entry 3 pointed at another predecessor, its own hash made to fit
     AuditEntry third = stored(3);
     String otherPrevious = "f".repeat(64);
-    String forged =
-        AuditLog.hash(
-            otherPrevious,
-            3,
-            third.occurredAt(),
-            new AuditEvent(
-                third.actor(),
-                third.action(),
-                third.entityType(),
-                third.entityId(),
-                third.organizationId(),
-                third.teamId(),
-                null),
-            third.details());
+    String forged = third.hashWith(otherPrevious, third.details());
     withoutAppendOnlyTrigger(
         () ->
             jdbc.sql("update flowgate.audit_log set previous_hash = ?, hash = ? where seq = 3")
