@@ -6,12 +6,12 @@ import static org.camunda.bpm.engine.test.assertions.bpmn.BpmnAwareTests.job;
 import static org.camunda.bpm.engine.test.assertions.bpmn.BpmnAwareTests.managementService;
 import static org.camunda.bpm.engine.test.assertions.bpmn.BpmnAwareTests.runtimeService;
 
-import java.util.ArrayList;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Date;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.atomic.AtomicInteger;
-import org.camunda.bpm.engine.delegate.BpmnError;
-import org.camunda.bpm.engine.delegate.JavaDelegate;
+import org.camunda.bpm.engine.impl.util.ClockUtil;
 import org.camunda.bpm.engine.runtime.Job;
 import org.camunda.bpm.engine.runtime.ProcessInstance;
 import org.camunda.bpm.engine.test.Deployment;
@@ -28,6 +28,9 @@ import org.junit.jupiter.api.extension.ExtendWith;
 @Deployment(resources = "instance-provisioning.bpmn")
 class InstanceProvisioningProcessTest {
 
+  private static final Instant NOW = Instant.parse("2025-06-02T08:00:00Z");
+  private static final String DAEMON_DOWN = "Docker daemon does not answer";
+
   private static final List<String> DELEGATES =
       List.of(
           "validateInstanceRequest",
@@ -41,18 +44,21 @@ class InstanceProvisioningProcessTest {
           "releaseInstanceResources",
           "deleteInstanceStorage",
           "removeInstanceContainer",
-          "markInstanceFailed");
+          "markInstanceFailed",
+          "notifyInstanceCallback");
 
-  private final List<String> calls = new ArrayList<>();
+  private RecordingDelegates delegates;
 
   @BeforeEach
   void recordEveryDelegate() {
-    DELEGATES.forEach(name -> Mocks.register(name, recorder(name)));
+    ClockUtil.setCurrentTime(Date.from(NOW));
+    delegates = new RecordingDelegates(DELEGATES);
   }
 
   @AfterEach
-  void forgetMocks() {
+  void forgetMocksAndClock() {
     Mocks.reset();
+    ClockUtil.reset();
   }
 
   @Test
@@ -60,7 +66,7 @@ class InstanceProvisioningProcessTest {
     ProcessInstance instance = start();
     // the request is validated in the caller's transaction; everything else is a job
     BpmnAwareTests.assertThat(instance).isWaitingAt("allocate-resources");
-    runAllJobs();
+    Jobs.runAll();
 
     BpmnAwareTests.assertThat(instance)
         .hasPassedInOrder(
@@ -71,157 +77,179 @@ class InstanceProvisioningProcessTest {
             "start-container",
             "wait-for-editor",
             "load-initial-flows",
-            "mark-running")
+            "mark-running",
+            "notify-running")
         .isEnded()
-        .hasPassed("instance-running");
-    assertThat(calls).doesNotContain("removeInstanceContainer", "markInstanceFailed");
+        .hasPassed("instance-running")
+        .hasNotPassed("provisioning-timeout-reached");
+    assertThat(delegates.calls())
+        .endsWith("markInstanceRunning", "notifyInstanceCallback")
+        .doesNotContain("removeInstanceContainer", "markInstanceFailed");
   }
 
   @Test
   void anInvalidRequestFailsWithItsReasonAndUndoesNothing() {
-    Mocks.register(
+    delegates.raiseError(
         "validateInstanceRequest",
-        failing("validateInstanceRequest", "the name 'line-1' is taken in this team"));
+        "provisioning-failed",
+        "the name 'line-1' is taken in this team");
 
     ProcessInstance instance = start();
+    // a failure ends the timeout: it cannot interrupt the failure handling
+    assertThat(managementService().createJobQuery().timers().count()).isZero();
+    Jobs.runAll();
 
     BpmnAwareTests.assertThat(instance)
         .isEnded()
-        .hasPassed("provisioning-failed", "mark-failed", "instance-failed")
+        .hasPassed("provisioning-failed", "mark-failed", "notify-failed", "instance-failed")
         .hasNotPassed("allocate-resources");
-    assertThat(calls)
-        .containsExactly("validateInstanceRequest", "markInstanceFailed")
-        .doesNotContain("releaseInstanceResources");
-    assertThat(failureReason(instance)).isEqualTo("the name 'line-1' is taken in this team");
+    assertThat(delegates.calls())
+        .containsExactly("validateInstanceRequest", "markInstanceFailed", "notifyInstanceCallback");
+    assertThat(Jobs.failureReason(instance)).isEqualTo("the name 'line-1' is taken in this team");
   }
 
   @Test
   void anEditorThatNeverAnswersUndoesContainerStorageAndAllocationInReverse() {
-    Mocks.register(
-        "waitForInstanceEditor",
-        failing("waitForInstanceEditor", "the editor did not answer within 90 s"));
+    delegates.raiseError(
+        "waitForInstanceEditor", "provisioning-failed", "the editor did not answer within 90 s");
 
     ProcessInstance instance = start();
-    runAllJobs();
+    Jobs.runAll();
 
     BpmnAwareTests.assertThat(instance)
         .isEnded()
         .hasPassed("remove-container", "delete-storage", "release-resources", "instance-failed")
         .hasNotPassed("load-initial-flows", "instance-running");
-    int failedAt = calls.indexOf("waitForInstanceEditor");
-    assertThat(calls.subList(failedAt + 1, calls.size()))
+    assertThat(delegates.callsAfter("waitForInstanceEditor"))
         .containsExactly(
             "removeInstanceContainer",
             "deleteInstanceStorage",
             "releaseInstanceResources",
-            "markInstanceFailed");
-    assertThat(failureReason(instance)).isEqualTo("the editor did not answer within 90 s");
+            "markInstanceFailed",
+            "notifyInstanceCallback");
+    assertThat(Jobs.failureReason(instance)).isEqualTo("the editor did not answer within 90 s");
   }
 
   @Test
   void aMissingImageUndoesStorageAndAllocationButHasNoContainerToRemove() {
-    Mocks.register(
+    delegates.raiseError(
         "createInstanceContainer",
-        failing("createInstanceContainer", "image flowgate/node-red:9 is not on this host"));
+        "provisioning-failed",
+        "image flowgate/node-red:9 is not on this host");
 
     ProcessInstance instance = start();
-    runAllJobs();
+    Jobs.runAll();
 
     BpmnAwareTests.assertThat(instance).isEnded().hasPassed("instance-failed");
-    assertThat(calls)
+    assertThat(delegates.calls())
         .contains("deleteInstanceStorage", "releaseInstanceResources", "markInstanceFailed")
         .doesNotContain("removeInstanceContainer", "startInstanceContainer");
   }
 
   @Test
-  void aTransientFaultIsRetriedThenRaisesAnIncidentThatARetryResolves() {
-    AtomicInteger attempts = new AtomicInteger();
-    Mocks.register(
-        "startInstanceContainer",
-        (JavaDelegate)
-            execution -> {
-              if (attempts.incrementAndGet() <= 3) {
-                throw new IllegalStateException("Docker daemon does not answer");
-              }
-              calls.add("startInstanceContainer");
-            });
+  void provisioningThatTakesTooLongUndoesWhatWasCreatedAndSaysWhy() {
     ProcessInstance instance = start();
-    runJobsUntilWaitingAt(instance, "start-container");
+    Job timeout = job("provisioning-timeout-reached", instance);
+    assertThat(timeout.getDuedate()).isEqualTo(Date.from(NOW.plus(Duration.ofMinutes(10))));
 
-    for (int attempt = 1; attempt <= 3; attempt++) {
-      Job job = job("start-container", instance);
-      assertThat(job.getRetries()).isEqualTo(4 - attempt);
-      tryToExecute(job);
+    // allocation and storage are done, the container is not made yet
+    Jobs.runUntilWaitingAt(instance, "create-container");
+    execute(timeout);
+    Jobs.runAll();
+
+    BpmnAwareTests.assertThat(instance)
+        .isEnded()
+        .hasPassedInOrder(
+            "provisioning-timeout-reached",
+            "undo-timed-out-work",
+            "mark-timed-out",
+            "notify-timed-out",
+            "instance-timed-out")
+        .hasNotPassed("create-container", "remove-container", "instance-running");
+    assertThat(delegates.callsAfter("createInstanceStorage"))
+        .containsExactly(
+            "deleteInstanceStorage",
+            "releaseInstanceResources",
+            "markInstanceFailed",
+            "notifyInstanceCallback");
+    assertThat(Jobs.failureReason(instance)).isEqualTo("Provisioning did not finish within PT10M");
+  }
+
+  @Test
+  void everyStepThatTouchesTheOutsideWorldIsRetriedAfterAWait() {
+    List<Step> jobs =
+        List.of(
+            Step.runtime("allocate-resources", "allocateInstanceResources"),
+            Step.runtime("create-storage", "createInstanceStorage"),
+            Step.runtime("create-container", "createInstanceContainer"),
+            Step.runtime("start-container", "startInstanceContainer"),
+            Step.runtime("wait-for-editor", "waitForInstanceEditor"),
+            Step.runtime("load-initial-flows", "loadInitialFlows"),
+            Step.notification("notify-running"));
+    jobs.forEach(step -> delegates.failTimes(step.beanName(), 1, DAEMON_DOWN));
+
+    ProcessInstance instance = start();
+    for (Step step : jobs) {
+      Jobs.runUntilWaitingAt(instance, step.activityId());
+      Jobs.attempt(instance, step.activityId());
+      Job retry = job(step.activityId(), instance);
+      assertThat(retry.getRetries()).as(step.activityId()).isEqualTo(4);
+      assertThat(retry.getDuedate())
+          .as(step.activityId())
+          .isEqualTo(Jobs.fromNow(step.retryWait()));
+      execute(retry);
     }
+
+    BpmnAwareTests.assertThat(instance).isEnded().hasPassed("instance-running");
+  }
+
+  @Test
+  void aDockerDaemonThatIsDownForAMinuteIsRiddenOut() {
+    ProcessInstance instance = startWithTheDaemonDownFor(4);
+
+    assertThat(job("start-container", instance).getRetries()).isOne();
+    assertThat(Jobs.incident(instance)).isNull();
+    endsRunningAfterTheNextAttempt(instance);
+  }
+
+  @Test
+  void aDaemonThatStaysDownRaisesAnIncidentThatARetryResolves() {
+    ProcessInstance instance = startWithTheDaemonDownFor(5);
+
     Job exhausted = job("start-container", instance);
     assertThat(exhausted.getRetries()).isZero();
-    assertThat(exhausted.getExceptionMessage()).contains("Docker daemon does not answer");
-    assertThat(runtimeService().createIncidentQuery().processInstanceId(instance.getId()).count())
-        .isOne();
-    assertThat(calls).doesNotContain("removeInstanceContainer", "markInstanceFailed");
+    assertThat(exhausted.getExceptionMessage()).contains(DAEMON_DOWN);
+    assertThat(Jobs.incident(instance).getActivityId()).isEqualTo("start-container");
+    assertThat(delegates.calls()).doesNotContain("removeInstanceContainer", "markInstanceFailed");
 
     // the operator's "retry" in Cockpit (executed at once, not after the retry wait)
     managementService().setJobRetries(exhausted.getId(), 1);
+    endsRunningAfterTheNextAttempt(instance);
+  }
+
+  /** Starts provisioning and lets the container's start fail that many attempts in a row. */
+  private ProcessInstance startWithTheDaemonDownFor(int attempts) {
+    delegates.failTimes("startInstanceContainer", attempts, DAEMON_DOWN);
+    ProcessInstance instance = start();
+    Jobs.runUntilWaitingAt(instance, "start-container");
+    Jobs.attempt(instance, "start-container", attempts);
+    return instance;
+  }
+
+  private void endsRunningAfterTheNextAttempt(ProcessInstance instance) {
     execute(job("start-container", instance));
-    runAllJobs();
+    Jobs.runAll();
     BpmnAwareTests.assertThat(instance).isEnded().hasPassed("instance-running");
+    assertThat(delegates.calls())
+        .endsWith("markInstanceRunning", "notifyInstanceCallback")
+        .doesNotContain("removeInstanceContainer", "markInstanceFailed");
   }
 
   private ProcessInstance start() {
     return runtimeService()
-        .startProcessInstanceByKey("instance-provisioning", "instance-7", Map.of("team", "team-1"));
-  }
-
-  private static void runAllJobs() {
-    for (Job next = nextJob(); next != null; next = nextJob()) {
-      execute(next);
-    }
-  }
-
-  private static void runJobsUntilWaitingAt(ProcessInstance instance, String activityId) {
-    while (!runtimeService().getActiveActivityIds(instance.getId()).contains(activityId)) {
-      execute(nextJob());
-    }
-  }
-
-  private static Job nextJob() {
-    return managementService()
-        .createJobQuery()
-        .executable()
-        .orderByJobId()
-        .asc()
-        .listPage(0, 1)
-        .stream()
-        .findFirst()
-        .orElse(null);
-  }
-
-  private static void tryToExecute(Job job) {
-    try {
-      managementService().executeJob(job.getId());
-    } catch (RuntimeException expected) {
-      // the engine records the failure on the job and decrements its retries
-    }
-  }
-
-  private static String failureReason(ProcessInstance instance) {
-    return (String)
-        BpmnAwareTests.historyService()
-            .createHistoricVariableInstanceQuery()
-            .processInstanceId(instance.getId())
-            .variableName("failureReason")
-            .singleResult()
-            .getValue();
-  }
-
-  private JavaDelegate recorder(String name) {
-    return execution -> calls.add(name);
-  }
-
-  private JavaDelegate failing(String name, String reason) {
-    return execution -> {
-      calls.add(name);
-      throw new BpmnError("provisioning-failed", reason);
-    };
+        .startProcessInstanceByKey(
+            "instance-provisioning",
+            "instance-7",
+            Map.of("instanceId", "instance-7", "team", "team-1", "provisioningTimeout", "PT10M"));
   }
 }
