@@ -53,6 +53,11 @@ public record ContainerSpec(
     restartPolicy = restartPolicy == null ? RestartPolicy.NO : restartPolicy;
   }
 
+  /** Whether {@code name} may name a container (Docker's rule, used by every runtime). */
+  public static boolean validName(String name) {
+    return name != null && NAME.matcher(name).matches();
+  }
+
   public static Builder builder(String name, String image) {
     return new Builder(name, image);
   }

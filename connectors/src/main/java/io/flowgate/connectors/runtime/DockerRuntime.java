@@ -10,6 +10,8 @@ import com.github.dockerjava.api.exception.NotModifiedException;
 import com.github.dockerjava.api.model.Container;
 import com.github.dockerjava.api.model.Frame;
 import com.github.dockerjava.api.model.HostConfig;
+import com.github.dockerjava.api.model.Mount;
+import com.github.dockerjava.api.model.MountType;
 import com.github.dockerjava.api.model.Version;
 import com.github.dockerjava.core.DefaultDockerClientConfig;
 import com.github.dockerjava.core.DockerClientImpl;
@@ -22,6 +24,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -36,11 +39,20 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Containers always use the host network: Flowgate's hosts run dockerd without a bridge, and
  * each instance gets its own port through its {@code PORT} environment variable.
+ *
+ * <p>The persistent data of a container is the named volume {@code <name>-data}, carrying the
+ * container's labels and mounted at {@value #DATA_PATH}, Node-RED's userDir in Flowgate's image. A
+ * fresh volume takes the content and ownership of the image's {@value #DATA_PATH} (owned by the
+ * image's user, {@code node-red}), so Node-RED can write to it; removing the container keeps the
+ * volume.
  */
 public final class DockerRuntime implements InstanceRuntime, AutoCloseable {
 
   /** Docker's default socket, used when {@code DOCKER_HOST} is not set. */
   public static final String DEFAULT_DOCKER_HOST = "unix:///var/run/docker.sock";
+
+  /** Where the persistent data is mounted: Node-RED's userDir in Flowgate's image. */
+  public static final String DATA_PATH = "/data";
 
   /** How often an {@link RestartPolicy#ON_FAILURE} container is restarted before it stays down. */
   static final int ON_FAILURE_MAX_RETRIES = 5;
@@ -176,11 +188,20 @@ public final class DockerRuntime implements InstanceRuntime, AutoCloseable {
         });
   }
 
+  /** The named volume that holds the persistent data of the container {@code name}. */
+  public static String dataVolume(String name) {
+    return name + "-data";
+  }
+
   @Override
   public String create(ContainerSpec spec) {
+    String volume = dataVolume(spec.name());
     return call(
         "create container " + spec.name(),
         () -> {
+          // First the volume (an existing one is used as it is), so the container never gets an
+          // anonymous volume for the image's /data instead.
+          client.createVolumeCmd().withName(volume).withLabels(spec.labels()).exec();
           try {
             return client
                 .createContainerCmd(spec.image())
@@ -190,7 +211,7 @@ public final class DockerRuntime implements InstanceRuntime, AutoCloseable {
                         .map(e -> e.getKey() + "=" + e.getValue())
                         .toList())
                 .withLabels(spec.labels())
-                .withHostConfig(hostConfig(spec))
+                .withHostConfig(hostConfig(spec, volume))
                 .exec()
                 .getId();
           } catch (ConflictException e) {
@@ -204,10 +225,17 @@ public final class DockerRuntime implements InstanceRuntime, AutoCloseable {
         });
   }
 
-  private static HostConfig hostConfig(ContainerSpec spec) {
+  private static HostConfig hostConfig(ContainerSpec spec, String volume) {
     HostConfig host =
         HostConfig.newHostConfig()
             .withNetworkMode("host")
+            // Without nocopy: a fresh volume gets the image's /data with its owner.
+            .withMounts(
+                List.of(
+                    new Mount()
+                        .withType(MountType.VOLUME)
+                        .withSource(volume)
+                        .withTarget(DATA_PATH)))
             .withRestartPolicy(restartPolicy(spec.restartPolicy()));
     if (spec.nanoCpus() != null) {
       host.withNanoCPUs(spec.nanoCpus());
@@ -263,6 +291,7 @@ public final class DockerRuntime implements InstanceRuntime, AutoCloseable {
         });
   }
 
+  /** Removes the container; its named data volume stays (only anonymous volumes go with it). */
   @Override
   public void remove(String id) {
     run(
@@ -289,6 +318,78 @@ public final class DockerRuntime implements InstanceRuntime, AutoCloseable {
       }
       pause(Duration.ofMillis(200));
     }
+  }
+
+  @Override
+  public void deleteData(String name) {
+    if (!ContainerSpec.validName(name)) {
+      return; // no container, so no data, can have that name
+    }
+    String volume = dataVolume(name);
+    run(
+        "delete volume " + volume,
+        () -> {
+          if (containerNamed(name)) {
+            throw new InstanceRuntimeException(
+                "Cannot delete the data of "
+                    + name
+                    + ": the container "
+                    + name
+                    + " still exists; remove it first");
+          }
+          try {
+            client.removeVolumeCmd(volume).exec();
+            log.info("Deleted volume {}", volume);
+          } catch (NotFoundException e) {
+            // none, or already deleted
+          } catch (ConflictException e) {
+            throw new InstanceRuntimeException(
+                "Cannot delete the data of "
+                    + name
+                    + ": volume "
+                    + volume
+                    + " is in use by a container ("
+                    + firstLine(e)
+                    + ")",
+                e);
+          }
+        });
+  }
+
+  @Override
+  public boolean hasData(String name) {
+    if (!ContainerSpec.validName(name)) {
+      return false;
+    }
+    String volume = dataVolume(name);
+    return call(
+        "inspect volume " + volume,
+        () -> {
+          try {
+            client.inspectVolumeCmd(volume).exec();
+            return true;
+          } catch (NotFoundException e) {
+            return false;
+          }
+        });
+  }
+
+  /**
+   * Whether a container has exactly this name. Not by inspecting the name: dockerd would also match
+   * it against container ids.
+   */
+  private boolean containerNamed(String name) {
+    // The name filter matches parts of names: keep only the exact one.
+    return client
+        .listContainersCmd()
+        .withShowAll(true)
+        .withNameFilter(List.of(name))
+        .exec()
+        .stream()
+        .map(Container::getNames)
+        .filter(Objects::nonNull)
+        .flatMap(Arrays::stream)
+        .anyMatch(("/" + name)::equals);
   }
 
   @Override

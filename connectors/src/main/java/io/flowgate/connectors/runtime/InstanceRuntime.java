@@ -8,6 +8,14 @@ import java.util.Optional;
 /**
  * Where Node-RED instances run: a container engine or local processes. Every operation is safe to
  * repeat, because BPMN service tasks are delivered at least once.
+ *
+ * <p><b>Persistent data.</b> Every container a runtime creates gets persistent data named after the
+ * container's name, holding Node-RED's userDir: {@code flows.json}, {@code flows_cred.json}, the
+ * generated credential key and installed nodes. The data outlives the container: {@link #remove}
+ * removes the container but keeps it, and a later {@link #create} with the same name uses it again,
+ * so a container can be removed and created anew (to free the host while an instance is suspended,
+ * to replace one that vanished, to change its image) without losing the instance's flows. Only
+ * {@link #deleteData} deletes it, once no container of that name exists.
  */
 public interface InstanceRuntime extends AutoCloseable {
 
@@ -23,7 +31,9 @@ public interface InstanceRuntime extends AutoCloseable {
 
   /**
    * Creates (but does not start) a container. If a container named {@code spec.name()} already
-   * exists, returns its id instead, so a retried provisioning step creates nothing twice.
+   * exists, returns its id instead, so a retried provisioning step creates nothing twice. The
+   * persistent data of that name is created too, or used again when an earlier container of that
+   * name left it.
    */
   String create(ContainerSpec spec);
 
@@ -33,8 +43,23 @@ public interface InstanceRuntime extends AutoCloseable {
   /** Stops a container, killing it after {@code timeout}; stopping a stopped one does nothing. */
   void stop(String id, Duration timeout);
 
-  /** Removes a container fully, running or not; does nothing when it is already gone. */
+  /**
+   * Removes a container, running or not; does nothing when it is already gone. Its persistent data
+   * stays (see {@link #deleteData}).
+   */
   void remove(String id);
+
+  /**
+   * Deletes the persistent data of the container named {@code name}; does nothing when there is
+   * none. A later {@link #create} with that name starts with an empty userDir.
+   *
+   * @throws InstanceRuntimeException when a container named {@code name} still exists: remove it
+   *     first
+   */
+  void deleteData(String name);
+
+  /** Whether persistent data of the container named {@code name} exists. */
+  boolean hasData(String name);
 
   /** The container's current state, empty when there is no such container. */
   Optional<ContainerState> inspect(String id);

@@ -13,6 +13,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -52,11 +53,15 @@ import org.slf4j.LoggerFactory;
  * node-red/node_modules/...    Node-RED, installed with npm on first start when no home is given
  * instances/&lt;name&gt;/            one folder per instance, owner-only: env values may be secrets
  *   spec.json                  the spec as created (owner-only: it holds the environment)
- *   data/                      Node-RED's userDir
  *   node-red.log               stdout and stderr, appended across starts
  *   pid                        the running (or last) process id
  *   run.json                   pid, start time and, once known, exit code of the last start
+ * data/&lt;name&gt;/                 the instance's persistent data, owner-only: Node-RED's userDir
+ *                              (flows, credentials, installed nodes)
  * </pre>
+ *
+ * <p>{@link #remove} deletes the instance's folder but keeps its data, which a later {@link
+ * #create} of the same name uses again; {@link #deleteData} deletes it.
  *
  * <p>The id of an instance is its name. State lives in these files, not in this object: a new
  * runtime on the same folder (after an engine restart) finds running instances through the pid
@@ -90,14 +95,16 @@ public final class LocalProcessRuntime implements InstanceRuntime {
   static final String RUN_FILE = "run.json";
   static final String PID_FILE = "pid";
   static final String LOG_FILE = "node-red.log";
+
+  /** The folder below the work directory that holds each instance's userDir. */
   static final String DATA_DIR = "data";
+
+  /** Where an instance folder held the userDir before it moved to {@link #DATA_DIR}. */
+  private static final String LEGACY_USER_DIR = "data";
+
   static final String SETTINGS_FILE = "settings.js";
 
   private static final Logger log = LoggerFactory.getLogger(LocalProcessRuntime.class);
-
-  // The same rule as ContainerSpec's names; ids are checked too, so no id reaches outside the
-  // instances folder.
-  private static final Pattern NAME = Pattern.compile("[a-zA-Z0-9][a-zA-Z0-9_.-]+");
 
   private static final Duration NODE_VERSION_TIMEOUT = Duration.ofSeconds(10);
   private static final Duration NPM_INSTALL_TIMEOUT = Duration.ofMinutes(10);
@@ -136,6 +143,7 @@ public final class LocalProcessRuntime implements InstanceRuntime {
 
   private final Path workDir;
   private final Path instancesDir;
+  private final Path dataDir;
   private final Path configuredHome;
   private final String nodeCommand;
   private final String npmCommand;
@@ -155,6 +163,7 @@ public final class LocalProcessRuntime implements InstanceRuntime {
   LocalProcessRuntime(Path workDir, Path nodeRedHome, String nodeCommand, String npmCommand) {
     this.workDir = Objects.requireNonNull(workDir, "workDir").toAbsolutePath().normalize();
     this.instancesDir = this.workDir.resolve("instances");
+    this.dataDir = this.workDir.resolve(DATA_DIR);
     this.configuredHome = nodeRedHome == null ? null : nodeRedHome.toAbsolutePath().normalize();
     this.nodeCommand = Objects.requireNonNull(nodeCommand, "nodeCommand");
     this.npmCommand = Objects.requireNonNull(npmCommand, "npmCommand");
@@ -253,7 +262,10 @@ public final class LocalProcessRuntime implements InstanceRuntime {
     }
   }
 
-  /** Creates the instance folder; an existing instance of that name is kept as it is. */
+  /**
+   * Creates the instance folder and, unless an earlier instance of that name left it, its data
+   * folder; an existing instance of that name is kept as it is.
+   */
   @Override
   public String create(ContainerSpec spec) {
     String id = spec.name();
@@ -266,7 +278,8 @@ public final class LocalProcessRuntime implements InstanceRuntime {
         }
         Files.createDirectories(instancesDir);
         createPrivateDirectory(dir);
-        Files.createDirectories(dir.resolve(DATA_DIR));
+        Files.createDirectories(dataDir);
+        createPrivateDirectory(userDir(id));
         StoredSpec stored =
             new StoredSpec(
                 spec.name(),
@@ -301,6 +314,7 @@ public final class LocalProcessRuntime implements InstanceRuntime {
       Path node = requireNode();
       Path home = nodeRedHome();
       Path settings = writeSettings();
+      prepareUserDir(id, dir);
       ProcessBuilder builder =
           new ProcessBuilder(command(node, home, settings, dir, spec.memoryBytes()))
               .directory(dir.toFile())
@@ -339,6 +353,47 @@ public final class LocalProcessRuntime implements InstanceRuntime {
   }
 
   /**
+   * Makes sure the instance's userDir exists. An instance created before userDirs moved out of the
+   * instance folders still has its userDir at {@code instances/<name>/data}: it is moved to its
+   * place, unless data is already there.
+   */
+  private void prepareUserDir(String id, Path dir) {
+    Path userDir = userDir(id);
+    Path legacy = dir.resolve(LEGACY_USER_DIR);
+    try {
+      Files.createDirectories(dataDir);
+      if (Files.isDirectory(legacy, LinkOption.NOFOLLOW_LINKS)) {
+        if (isEmptyDirectory(userDir)) {
+          Files.deleteIfExists(userDir);
+          Files.move(legacy, userDir, StandardCopyOption.ATOMIC_MOVE);
+          log.info("Moved the userDir of instance {} from {} to {}", id, legacy, userDir);
+        } else {
+          log.warn(
+              "Instance {} has data in {}; ignoring the older userDir {}", id, userDir, legacy);
+        }
+      }
+      createPrivateDirectory(userDir);
+    } catch (IOException e) {
+      throw new InstanceRuntimeException(
+          "Could not prepare the userDir " + userDir + " of instance " + id + ": " + e, e);
+    }
+  }
+
+  private static boolean isEmptyDirectory(Path dir) throws IOException {
+    if (!Files.isDirectory(dir)) {
+      return !Files.exists(dir, LinkOption.NOFOLLOW_LINKS);
+    }
+    try (Stream<Path> entries = Files.list(dir)) {
+      return entries.findAny().isEmpty();
+    }
+  }
+
+  /** The userDir of the instance {@code name}: its persistent data. */
+  Path userDir(String name) {
+    return dataDir.resolve(name);
+  }
+
+  /**
    * The command line of an instance's process. The {@code --title} names the instance folder
    * because Node-RED replaces its command line with its title once it listens: so the running
    * process can still be told apart from another that got the same pid.
@@ -356,7 +411,7 @@ public final class LocalProcessRuntime implements InstanceRuntime {
             "--title",
             title(dir),
             "--userDir",
-            dir.resolve(DATA_DIR).toString(),
+            userDir(dir.getFileName().toString()).toString(),
             "--settings",
             settings.toString()));
     return command;
@@ -460,7 +515,10 @@ public final class LocalProcessRuntime implements InstanceRuntime {
     }
   }
 
-  /** Stops the instance (briefly gracefully) and deletes its folder; gone already is fine. */
+  /**
+   * Stops the instance (briefly gracefully) and deletes its folder, but not its data; gone already
+   * is fine.
+   */
   @Override
   public void remove(String id) {
     if (!validName(id)) {
@@ -489,6 +547,49 @@ public final class LocalProcessRuntime implements InstanceRuntime {
       deleteRecursively(doomed);
       log.info("Removed local Node-RED instance {}", id);
     }
+  }
+
+  @Override
+  public void deleteData(String name) {
+    if (!validName(name)) {
+      return; // no instance, so no data, can have that name
+    }
+    Path dir = instancesDir.resolve(name);
+    synchronized (lock(dir)) {
+      if (Files.isRegularFile(dir.resolve(SPEC_FILE))) {
+        throw new InstanceRuntimeException(
+            "Cannot delete the data of "
+                + name
+                + ": the instance "
+                + name
+                + " still exists; remove it first");
+      }
+      Path userDir = userDir(name);
+      if (!Files.exists(userDir, LinkOption.NOFOLLOW_LINKS)) {
+        return;
+      }
+      // As in remove: renamed first, so a failed delete leaves nothing a later create would use.
+      Path doomed =
+          dataDir.resolve(
+              "."
+                  + name
+                  + ".deleted-"
+                  + HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextInt()));
+      try {
+        Files.move(userDir, doomed, StandardCopyOption.ATOMIC_MOVE);
+      } catch (NoSuchFileException e) {
+        return; // deleted meanwhile by another runtime object
+      } catch (IOException e) {
+        throw new InstanceRuntimeException("Could not delete the data of " + name + ": " + e, e);
+      }
+      deleteRecursively(doomed);
+      log.info("Deleted the data of local Node-RED instance {}", name);
+    }
+  }
+
+  @Override
+  public boolean hasData(String name) {
+    return validName(name) && Files.isDirectory(userDir(name), LinkOption.NOFOLLOW_LINKS);
   }
 
   @Override
@@ -579,14 +680,17 @@ public final class LocalProcessRuntime implements InstanceRuntime {
     return pid == null ? Optional.empty() : runningProcess(dir, pid, readRun(dir));
   }
 
-  private static Optional<ProcessHandle> runningProcess(Path dir, long pid, RunState run) {
+  private Optional<ProcessHandle> runningProcess(Path dir, long pid, RunState run) {
     if (pid <= 0) {
       return Optional.empty();
     }
     Instant recordedStart = run != null && run.pid() == pid ? parseInstant(run.startedAt()) : null;
     return ProcessHandle.of(pid)
         .filter(LocalProcessRuntime::alive)
-        .filter(process -> isInstanceProcess(process, dir, recordedStart));
+        .filter(
+            process ->
+                isInstanceProcess(
+                    process, dir, userDir(dir.getFileName().toString()), recordedStart));
   }
 
   /** The pid file's pid; null when the instance never started. */
@@ -631,18 +735,20 @@ public final class LocalProcessRuntime implements InstanceRuntime {
 
   /**
    * Whether a live process is the instance's Node-RED rather than another process that got its pid:
-   * its command line names the instance folder, as {@code --userDir} until Node-RED listens, then
-   * as its title (a {@code tail -f} of the instance's log names the folder too, but not so).
+   * its command line names the instance folder in its title, or the instance's userDir as {@code
+   * --userDir} (a {@code tail -f} of the instance's log names the folder too, but not so).
    */
-  static boolean isInstanceProcess(ProcessHandle process, Path dir, Instant recordedStart) {
+  static boolean isInstanceProcess(
+      ProcessHandle process, Path dir, Path userDir, Instant recordedStart) {
     Optional<List<String>> arguments = commandLine(process);
     if (arguments.isPresent()) {
       List<String> args = arguments.get();
-      int userDir = args.indexOf("--userDir");
+      int option = args.indexOf("--userDir");
+      String given = option >= 0 && option + 1 < args.size() ? args.get(option + 1) : null;
       return args.contains(title(dir))
-          || userDir >= 0
-              && userDir + 1 < args.size()
-              && args.get(userDir + 1).equals(dir.resolve(DATA_DIR).toString());
+          || userDir.toString().equals(given)
+          // started before userDirs moved out of the instance folders
+          || dir.resolve(LEGACY_USER_DIR).toString().equals(given);
     }
     // No command line to read (not Linux, not ours): fall back to the recorded start time. Not
     // the first check, because a wall-clock step shifts the start times the OS reports.
@@ -818,8 +924,9 @@ public final class LocalProcessRuntime implements InstanceRuntime {
     return dir;
   }
 
+  /** Also for ids: so no id reaches outside the instances and data folders. */
   static boolean validName(String id) {
-    return id != null && NAME.matcher(id).matches();
+    return ContainerSpec.validName(id);
   }
 
   private static Object lock(Path dir) {

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.github.dockerjava.api.command.InspectContainerResponse;
+import com.github.dockerjava.api.command.InspectVolumeResponse;
 import com.github.dockerjava.api.model.HostConfig;
 import io.flowgate.connectors.testing.Await;
 import io.flowgate.connectors.testing.DockerCondition;
@@ -43,6 +44,7 @@ class DockerRuntimeTest {
     try {
       docker.list(Map.of(RUN_LABEL, run)).forEach(c -> docker.remove(c.id()));
       names.forEach(docker::remove);
+      names.forEach(docker::deleteData);
     } finally {
       docker.close();
     }
@@ -72,11 +74,12 @@ class DockerRuntimeTest {
   }
 
   @Test
-  void limitsPolicyNetworkAndEnvironmentReachTheDaemon() {
+  void limitsPolicyNetworkEnvironmentAndDataVolumeReachTheDaemon() {
     int port = FreePort.find();
+    String name = containerName();
     String id =
         docker.create(
-            ContainerSpec.builder(containerName(), DockerCondition.nodeRedImage())
+            ContainerSpec.builder(name, DockerCondition.nodeRedImage())
                 .env("PORT", Integer.toString(port))
                 .env("TZ", "UTC")
                 .label(RUN_LABEL, run)
@@ -94,6 +97,18 @@ class DockerRuntimeTest {
     assertThat(host.getRestartPolicy().getName()).isEqualTo("unless-stopped");
     assertThat(raw.getConfig().getEnv()).contains("PORT=" + port, "TZ=UTC");
     assertThat(raw.getConfig().getLabels()).containsEntry(RUN_LABEL, run);
+    // The named volume only: no anonymous one for the image's VOLUME /data.
+    assertThat(raw.getMounts())
+        .singleElement()
+        .satisfies(
+            mount -> {
+              assertThat(mount.getName()).isEqualTo(name + "-data");
+              assertThat(mount.getDestination().getPath()).isEqualTo("/data");
+              assertThat(mount.getRW()).isTrue();
+            });
+    InspectVolumeResponse volume =
+        docker.dockerClient().inspectVolumeCmd(DockerRuntime.dataVolume(name)).exec();
+    assertThat(volume.getLabels()).as("found like the container").containsEntry(RUN_LABEL, run);
   }
 
   @Test

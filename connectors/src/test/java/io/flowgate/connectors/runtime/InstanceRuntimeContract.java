@@ -3,12 +3,21 @@ package io.flowgate.connectors.runtime;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.flowgate.connectors.nodered.DeploymentType;
 import io.flowgate.connectors.nodered.EditorProbe;
+import io.flowgate.connectors.nodered.FlowsState;
+import io.flowgate.connectors.nodered.NodeRedAdminClient;
 import io.flowgate.connectors.nodered.ProbeResult;
 import io.flowgate.connectors.testing.Await;
 import io.flowgate.connectors.testing.FreePort;
+import java.io.IOException;
 import java.net.ServerSocket;
 import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -63,6 +72,7 @@ abstract class InstanceRuntimeContract {
     try {
       runtime.list(Map.of(RUN_LABEL, run)).forEach(state -> runtime.remove(state.id()));
       names.forEach(runtime::remove);
+      names.forEach(runtime::deleteData);
     } finally {
       probe.close();
       runtime.close();
@@ -198,6 +208,72 @@ abstract class InstanceRuntimeContract {
         .hasMessageContaining(missing);
     runtime.remove(missing); // does nothing
     assertThat(runtime.list(Map.of(RUN_LABEL, run))).isEmpty();
+    assertThat(runtime.hasData(missing)).isFalse();
+    runtime.deleteData(missing); // does nothing
+    assertThat(runtime.hasData(missing)).isFalse();
+  }
+
+  @Test
+  void flowsOutliveTheContainerUntilItsDataIsDeleted() throws Exception {
+    int port = FreePort.find();
+    String name = newName();
+    ContainerSpec spec = spec(name, port).build();
+    URI editor = editorUrl(port);
+    URI endpoint = editor.resolve("flowgate-data-" + run);
+    String answer = "deployed in run " + run;
+    List<JsonNode> flows = httpEndpointFlow(endpoint.getPath(), answer);
+    List<String> flowIds = flows.stream().map(node -> node.path("id").asText()).toList();
+
+    String id = runtime.create(spec);
+    assertThat(runtime.hasData(name)).as("created with the container").isTrue();
+    runtime.start(id);
+    awaitEditor(editor);
+    // HTTP/1.1: by default Java's client asks a plain-HTTP server for an upgrade to HTTP/2, and
+    // Node-RED hands every request that asks for an upgrade to its websockets, which never answer
+    // it.
+    try (HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+        NodeRedAdminClient admin = new NodeRedAdminClient(editor, Duration.ofSeconds(10))) {
+      // Node-RED answers a deploy only once it has written flows.json into its userDir.
+      admin.setFlows(flows, admin.getFlows().rev(), DeploymentType.FULL);
+      assertThat(awaitAnswer(http, endpoint, 200)).isEqualTo(answer);
+
+      assertThatThrownBy(() -> runtime.deleteData(name))
+          .as("deleting the data of a container that exists")
+          .isInstanceOf(InstanceRuntimeException.class)
+          .hasMessageContaining(name)
+          .hasMessageContaining("remove it first");
+      assertThat(runtime.inspect(id).orElseThrow().status()).isEqualTo(Status.RUNNING);
+      assertThat(runtime.hasData(name)).isTrue();
+
+      runtime.remove(id);
+
+      assertThat(runtime.inspect(name)).isEmpty();
+      assertThat(runtime.hasData(name)).as("kept by remove").isTrue();
+
+      String again = runtime.create(spec);
+      runtime.start(again);
+      awaitEditor(editor);
+
+      assertThat(admin.getFlows().flows())
+          .extracting(node -> node.path("id").asText())
+          .containsExactlyInAnyOrderElementsOf(flowIds);
+      assertThat(awaitAnswer(http, endpoint, 200)).as("the flows run again").isEqualTo(answer);
+
+      runtime.remove(again);
+      runtime.deleteData(name);
+
+      assertThat(runtime.hasData(name)).isFalse();
+      runtime.deleteData(name); // deleting what is gone does nothing
+
+      String fresh = runtime.create(spec);
+      assertThat(runtime.hasData(name)).isTrue();
+      runtime.start(fresh);
+      awaitEditor(editor);
+
+      FlowsState empty = admin.getFlows();
+      assertThat(empty.flows()).as("the flows of a fresh userDir").isEmpty();
+      awaitAnswer(http, endpoint, 404);
+    }
   }
 
   /** A fresh instance name, removed after the test whatever happens. */
@@ -225,6 +301,51 @@ abstract class InstanceRuntimeContract {
         Duration.ofMillis(250),
         () -> probe.probe(editor),
         ProbeResult::nodeRed);
+  }
+
+  /**
+   * A tab whose flow answers GET {@code path} with {@code answer}, as the editor would deploy it.
+   */
+  static List<JsonNode> httpEndpointFlow(String path, String answer) throws IOException {
+    String flow =
+        """
+        [
+          {"id": "fg-data-tab", "type": "tab", "label": "Persistent data", "disabled": false},
+          {"id": "fg-data-in", "type": "http in", "z": "fg-data-tab", "name": "",
+           "url": "%s", "method": "get", "upload": false, "x": 120, "y": 80,
+           "wires": [["fg-data-set"]]},
+          {"id": "fg-data-set", "type": "change", "z": "fg-data-tab", "name": "",
+           "rules": [{"t": "set", "p": "payload", "pt": "msg", "to": "%s", "tot": "str"}],
+           "x": 320, "y": 80, "wires": [["fg-data-out"]]},
+          {"id": "fg-data-out", "type": "http response", "z": "fg-data-tab", "name": "",
+           "statusCode": "", "headers": {}, "x": 520, "y": 80, "wires": []}
+        ]
+        """
+            .formatted(path, answer);
+    List<JsonNode> nodes = new ArrayList<>();
+    new ObjectMapper().readTree(flow).forEach(nodes::add);
+    return nodes;
+  }
+
+  /** The body of GET {@code uri} once it answers with {@code status}. */
+  static String awaitAnswer(HttpClient http, URI uri, int status) {
+    HttpRequest request = HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(5)).build();
+    return Await.until(
+            "GET " + uri + " to answer " + status,
+            Duration.ofSeconds(20),
+            Duration.ofMillis(200),
+            () -> {
+              try {
+                return http.send(request, HttpResponse.BodyHandlers.ofString());
+              } catch (IOException e) {
+                return null; // not listening yet
+              } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException(e);
+              }
+            },
+            response -> response != null && response.statusCode() == status)
+        .body();
   }
 
   static String randomHex() {

@@ -40,6 +40,14 @@ class LocalProcessRuntimeContractTest extends InstanceRuntimeContract {
   @Override
   void afterCleanup() {
     assertThat(processesUnder(workDir)).as("Node-RED processes left running").isEmpty();
+    Path data = workDir.resolve(LocalProcessRuntime.DATA_DIR);
+    if (Files.isDirectory(data)) {
+      try (Stream<Path> left = Files.list(data)) {
+        assertThat(left).as("userDirs left after deleteData (also half-deleted ones)").isEmpty();
+      } catch (IOException e) {
+        throw new AssertionError(e);
+      }
+    }
   }
 
   static Path nodeRedHome() {

@@ -177,7 +177,10 @@ class LocalProcessRuntimeTest {
           .isEqualTo("rw-------");
       assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(dir)))
           .isEqualTo("rwx------");
-      assertThat(dir.resolve("data")).isDirectory();
+      Path userDir = workDir.resolve("data").resolve(id);
+      assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(userDir)))
+          .isEqualTo("rwx------");
+      assertThat(dir.resolve("data")).as("no userDir in the instance folder").doesNotExist();
       JsonNode stored = JSON.readTree(specFile.toFile());
       assertThat(stored.path("name").asText()).isEqualTo(id);
       assertThat(stored.path("image").asText()).isEqualTo("flowgate/node-red:4.1.8");
@@ -219,7 +222,7 @@ class LocalProcessRuntimeTest {
             "--max-old-space-size=192",
             "/opt/node-red/red.js",
             "--userDir",
-            dir.resolve("data").toString(),
+            workDir.resolve("data/a1").toString(),
             "--settings",
             workDir.resolve("settings.js").toString());
     assertThat(runtime.command(node, home, workDir.resolve("settings.js"), dir, null))
@@ -316,7 +319,7 @@ class LocalProcessRuntimeTest {
                   "-c",
                   "\"$0\" --userDir \"$1\" >/dev/null 2>&1 & echo $!",
                   fakeNode.toString(),
-                  dir.resolve("data").toString())
+                  workDir.resolve("data").resolve(id).toString())
               .start();
       long pid = Long.parseLong(new String(starter.getInputStream().readAllBytes()).strip());
       assertThat(starter.waitFor(5, TimeUnit.SECONDS)).isTrue();
@@ -337,6 +340,49 @@ class LocalProcessRuntimeTest {
       } finally {
         ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly);
       }
+    }
+  }
+
+  @Test
+  void aUserDirInTheInstanceFolderMovesToTheDataFolderAtStart() throws Exception {
+    // As left by a runtime that kept the userDir in instances/<name>/data.
+    Path fakeNode =
+        executable(
+            "fake-node",
+            """
+            #!/bin/sh
+            sleep 300 &
+            wait
+            """);
+    Path home = Files.createDirectories(workDir.resolve("home"));
+    Files.createFile(home.resolve("red.js"));
+    try (LocalProcessRuntime runtime =
+        new LocalProcessRuntime(workDir, home, fakeNode.toString(), "npm")) {
+      String id = runtime.create(ContainerSpec.builder("flowgate-local-10", "img").build());
+      Path userDir = workDir.resolve("data").resolve(id);
+      Path legacy = workDir.resolve("instances").resolve(id).resolve("data");
+      Files.delete(userDir);
+      Files.createDirectories(legacy);
+      Files.writeString(legacy.resolve("flows.json"), "[]");
+
+      runtime.start(id);
+
+      assertThat(userDir.resolve("flows.json")).hasContent("[]");
+      assertThat(legacy).doesNotExist();
+      assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(userDir)))
+          .isEqualTo("rwx------");
+      long pid =
+          Long.parseLong(
+              Files.readString(workDir.resolve("instances").resolve(id).resolve("pid")).strip());
+      assertThat(LocalProcessRuntime.commandLine(ProcessHandle.of(pid).orElseThrow()).orElseThrow())
+          .containsSubsequence("--userDir", userDir.toString());
+
+      runtime.remove(id);
+
+      assertThat(userDir.resolve("flows.json")).as("kept by remove").hasContent("[]");
+      runtime.deleteData(id);
+      assertThat(userDir).doesNotExist();
+      assertThat(workDir.resolve("data")).isEmptyDirectory();
     }
   }
 
@@ -474,7 +520,10 @@ class LocalProcessRuntimeTest {
         assertThatThrownBy(() -> runtime.logs(id, 1))
             .isInstanceOf(ContainerNotFoundException.class);
         runtime.remove(id);
+        assertThat(runtime.hasData(id)).as(id).isFalse();
+        runtime.deleteData(id);
       }
+      assertThat(workDir.resolve("rt/data/flowgate-local-8")).isDirectory();
       assertThat(runtime.list(Map.of()))
           .extracting(ContainerState::id)
           .containsExactly("flowgate-local-8");
