@@ -2,6 +2,8 @@ package io.flowgate.engine;
 
 import java.net.URI;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 
@@ -15,7 +17,14 @@ public record FlowgateProperties(
     @DefaultValue Database db,
     @DefaultValue ObjectStorage s3,
     @DefaultValue Admin admin,
-    @DefaultValue Runtime runtime) {
+    @DefaultValue Runtime runtime,
+    @DefaultValue Instances instances,
+    String secretKey) {
+
+  @Override
+  public String toString() {
+    return "FlowgateProperties[data=" + data + ", s3=" + s3 + ", runtime=" + runtime + "]";
+  }
 
   public record Database(String url, String user, String password) {
     public boolean embedded() {
@@ -59,6 +68,65 @@ public record FlowgateProperties(
       AUTO,
       DOCKER,
       LOCAL
+    }
+  }
+
+  /**
+   * Hosted instances: where their editors are reached, the host ports they may take, default
+   * limits, the team quota and how often the reconciler looks at them.
+   *
+   * @param host the host name in instance URLs
+   * @param ports the host ports instances listen on, as {@code from-to}
+   * @param cpus default CPU limit of an instance
+   * @param memoryMb default memory limit in MB
+   * @param teamQuota instances a team may have unless its own quota says otherwise
+   * @param provisioningTimeout how long provisioning may take before it is undone
+   * @param reconcileInterval how often running instances are checked
+   * @param maxRestarts automatic restarts of a crashing instance within {@code restartWindow}
+   * @param restartWindow the window {@code maxRestarts} counts in
+   * @param callbackTimeout how long a callback receiver may take to answer
+   * @param stacks Node-RED images teams may choose besides the platform's own
+   */
+  public record Instances(
+      @DefaultValue("localhost") String host,
+      @DefaultValue("18800-18999") String ports,
+      @DefaultValue("1.0") double cpus,
+      @DefaultValue("512") long memoryMb,
+      @DefaultValue("10") int teamQuota,
+      @DefaultValue("PT10M") Duration provisioningTimeout,
+      @DefaultValue("PT10S") Duration reconcileInterval,
+      @DefaultValue("5") int maxRestarts,
+      @DefaultValue("PT10M") Duration restartWindow,
+      @DefaultValue("PT10S") Duration callbackTimeout,
+      List<String> stacks) {
+
+    public Instances {
+      stacks = stacks == null ? List.of() : stacks.stream().filter(s -> !s.isBlank()).toList();
+    }
+
+    public int portFrom() {
+      return portRange()[0];
+    }
+
+    public int portTo() {
+      return portRange()[1];
+    }
+
+    private int[] portRange() {
+      String[] parts = ports.strip().split("-", 2);
+      try {
+        int from = Integer.parseInt(parts[0].strip());
+        int to = parts.length == 2 ? Integer.parseInt(parts[1].strip()) : from;
+        if (from < 1024 || to > 65535 || from > to) {
+          throw new NumberFormatException();
+        }
+        return new int[] {from, to};
+      } catch (NumberFormatException e) {
+        throw new IllegalStateException(
+            "FLOWGATE_INSTANCE_PORTS must be a range like 18800-18999 within 1024-65535, not '"
+                + ports
+                + "'");
+      }
     }
   }
 }

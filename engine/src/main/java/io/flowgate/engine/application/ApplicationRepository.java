@@ -63,6 +63,14 @@ class ApplicationRepository {
         .update();
   }
 
+  boolean hasInstances(String id) {
+    return jdbc.sql("select count(*) from flowgate.instance where application_id = ?")
+            .param(id)
+            .query(Integer.class)
+            .single()
+        > 0;
+  }
+
   void delete(String id) {
     jdbc.sql("delete from flowgate.application where id = ?").param(id).update();
   }

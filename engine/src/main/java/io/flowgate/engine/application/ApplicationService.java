@@ -83,6 +83,12 @@ public class ApplicationService {
   public void delete(Caller caller, String id) {
     Application application = find(caller, id, TeamAction.WRITE);
     Team team = teams.get(caller, application.teamId(), TeamAction.WRITE);
+    if (applications.hasInstances(application.id())) {
+      throw ApiProblem.conflict(
+          "The application still has instances; delete them first (GET /api/v1/instances?team="
+              + team.id()
+              + ")");
+    }
     applications.delete(application.id());
     audit.record(
         new AuditEvent(

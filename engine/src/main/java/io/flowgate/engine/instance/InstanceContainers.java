@@ -1,0 +1,67 @@
+package io.flowgate.engine.instance;
+
+import io.flowgate.connectors.runtime.ContainerSpec;
+import io.flowgate.engine.platform.InstallationService;
+import io.flowgate.engine.secret.SecretBox;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.springframework.stereotype.Component;
+
+/** What runs for an instance: its container spec, with the secrets it needs in its environment. */
+@Component
+class InstanceContainers {
+
+  static final String LABEL_INSTANCE = "io.flowgate.instance";
+  static final String LABEL_TEAM = "io.flowgate.team";
+  static final String LABEL_INSTALLATION = "io.flowgate.installation";
+
+  private final InstanceEnvRepository env;
+  private final SecretBox secrets;
+  private final String installationId;
+
+  InstanceContainers(
+      InstanceEnvRepository env, SecretBox secrets, InstallationService installation) {
+    this.env = env;
+    this.secrets = secrets;
+    this.installationId = installation.installation().id().toString();
+  }
+
+  static String containerName(String instanceId) {
+    return "flowgate-" + instanceId;
+  }
+
+  /** The labels that find every instance container of this installation. */
+  Map<String, String> installationLabels() {
+    return Map.of(LABEL_INSTALLATION, installationId);
+  }
+
+  ContainerSpec spec(InstanceRow instance) {
+    if (instance.port() == null) {
+      throw new IllegalStateException("Instance " + instance.id() + " holds no port");
+    }
+    Map<String, String> environment = new LinkedHashMap<>();
+    for (InstanceEnvRepository.StoredEnvVar var : env.of(instance.id())) {
+      environment.put(var.name(), var.secret() ? secrets.decrypt(var.value()) : var.value());
+    }
+    // Flowgate's own variables last: they win over anything a team set
+    environment.put("PORT", Integer.toString(instance.port()));
+    environment.put(
+        "NODE_RED_CREDENTIAL_SECRET", secrets.decrypt(instance.sealedCredentialSecret()));
+    environment.put("NODE_RED_ADMIN_USER", instance.editorUser());
+    environment.put("NODE_RED_ADMIN_PASSWORD_HASH", instance.editorPasswordHash());
+    return ContainerSpec.builder(instance.containerName(), instance.stack())
+        .env(environment)
+        .label(LABEL_INSTANCE, instance.id())
+        .label(LABEL_TEAM, instance.teamId())
+        .label(LABEL_INSTALLATION, installationId)
+        .nanoCpus(instance.nanoCpus())
+        .memoryBytes(instance.memoryBytes())
+        // the reconciler restarts instances (for both runtimes, and audited), not the runtime
+        .restartPolicy(io.flowgate.connectors.runtime.RestartPolicy.NO)
+        .build();
+  }
+
+  String editorPassword(InstanceRow instance) {
+    return secrets.decrypt(instance.sealedEditorPassword());
+  }
+}

@@ -1,0 +1,434 @@
+package io.flowgate.engine.instance;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.flowgate.connectors.runtime.InstanceRuntime;
+import io.flowgate.engine.FlowgateProperties;
+import io.flowgate.engine.application.Application;
+import io.flowgate.engine.application.ApplicationService;
+import io.flowgate.engine.audit.AuditEvent;
+import io.flowgate.engine.audit.AuditLog;
+import io.flowgate.engine.platform.Ids;
+import io.flowgate.engine.secret.SecretBox;
+import io.flowgate.engine.security.AccessPolicy.TeamAction;
+import io.flowgate.engine.security.Caller;
+import io.flowgate.engine.team.Team;
+import io.flowgate.engine.team.TeamService;
+import io.flowgate.engine.web.ApiProblem;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
+import org.springframework.security.crypto.bcrypt.BCryptPasswordEncoder;
+import org.springframework.stereotype.Service;
+import org.springframework.transaction.annotation.Transactional;
+
+/**
+ * What people and systems do with instances: create one (the provisioning process does the work),
+ * look at them, start, stop, restart, suspend and delete them (each a process), read their logs and
+ * their editor's credentials. Every change is audited.
+ */
+@Service
+public class InstanceService {
+
+  /** What a request that starts a process gets back (HTTP 202). */
+  public record Accepted(String id, String processInstanceId, InstanceState state) {}
+
+  /** The editor's address and the admin login Flowgate gave it. */
+  public record EditorCredentials(String url, String username, String password) {
+    @Override
+    public String toString() {
+      return "EditorCredentials[url=" + url + ", username=" + username + "]";
+    }
+  }
+
+  static final String EDITOR_USER = "admin";
+  private static final Set<String> RESERVED_ENV = Set.of("PORT");
+  private static final List<String> RESERVED_ENV_PREFIXES = List.of("NODE_RED_", "FLOWGATE_");
+  private static final int MAX_LOG_LINES = 5000;
+
+  private final InstanceRepository instances;
+  private final InstanceEnvRepository env;
+  private final InstanceWorkflow workflow;
+  private final TeamService teams;
+  private final ApplicationService applications;
+  private final InstanceRuntime runtime;
+  private final InstanceQuota quota;
+  private final SecretBox secrets;
+  private final AuditLog audit;
+  private final Clock clock;
+  private final FlowgateProperties properties;
+  private final BCryptPasswordEncoder bcrypt = new BCryptPasswordEncoder(10);
+
+  InstanceService(
+      InstanceRepository instances,
+      InstanceEnvRepository env,
+      InstanceWorkflow workflow,
+      TeamService teams,
+      ApplicationService applications,
+      InstanceRuntime runtime,
+      InstanceQuota quota,
+      SecretBox secrets,
+      AuditLog audit,
+      Clock clock,
+      FlowgateProperties properties) {
+    this.instances = instances;
+    this.env = env;
+    this.workflow = workflow;
+    this.teams = teams;
+    this.applications = applications;
+    this.runtime = runtime;
+    this.quota = quota;
+    this.secrets = secrets;
+    this.audit = audit;
+    this.clock = clock;
+    this.properties = properties;
+  }
+
+  @Transactional
+  public Accepted create(Caller caller, InstanceRequest request) {
+    Team team = teams.get(caller, request.team(), TeamAction.WRITE);
+    Application application = applicationOfTeam(caller, request.application(), team);
+    String stack = stack(request.stack());
+    List<InstanceEnvRepository.StoredEnvVar> environment = environment(request.env());
+    String flows = flows(request.flows());
+    String callbackUrl = callbackUrl(request.callbackUrl());
+    quota.reserve(team);
+    if (instances.nameTaken(team.id(), request.name())) {
+      throw ApiProblem.conflict(
+          "The team has an instance named '" + request.name() + "'; choose another name");
+    }
+    FlowgateProperties.Instances defaults = properties.instances();
+    String id = Ids.newId();
+    String editorPassword = SecretBox.randomHex(16);
+    Instant now = now();
+    InstanceRow row =
+        new InstanceRow(
+            id,
+            team.organizationId(),
+            team.id(),
+            application.id(),
+            request.name(),
+            runtime.kind(),
+            stack,
+            Math.round((request.cpus() == null ? defaults.cpus() : request.cpus()) * 1e9),
+            (request.memoryMb() == null ? defaults.memoryMb() : request.memoryMb()) * 1024 * 1024,
+            request.restartPolicy() == null ? RestartPolicy.ON_FAILURE : request.restartPolicy(),
+            null,
+            InstanceContainers.containerName(id),
+            null,
+            InstanceState.PROVISIONING,
+            null,
+            now,
+            null,
+            null,
+            secrets.encrypt(SecretBox.randomHex(32)),
+            EDITOR_USER,
+            secrets.encrypt(editorPassword),
+            bcrypt.encode(editorPassword),
+            flows,
+            "provisioning",
+            null,
+            0,
+            null,
+            now,
+            caller.actor());
+    instances.insert(row);
+    env.replace(id, environment);
+    String processInstanceId =
+        workflow.startProvisioning(row, callbackUrl, defaults.provisioningTimeout());
+    instances.setOperation(id, "provisioning", processInstanceId);
+    Map<String, Object> details = new LinkedHashMap<>();
+    details.put("name", row.name());
+    details.put("application", application.id());
+    details.put("stack", stack);
+    details.put("runtime", row.runtime());
+    details.put("env", environment.stream().map(v -> v.name()).toList());
+    details.put("processInstanceId", processInstanceId);
+    audit.record(event(caller.actor(), "instance.requested", row, details));
+    return new Accepted(id, processInstanceId, InstanceState.PROVISIONING);
+  }
+
+  @Transactional(readOnly = true)
+  public List<Instance> list(Caller caller, String teamId) {
+    if (teamId != null) {
+      Team team = teams.get(caller, teamId, TeamAction.READ);
+      return instances.ofTeam(team.id()).stream().map(this::view).toList();
+    }
+    return instances.ofTeams(quota.visibleTeams(caller)).stream().map(this::view).toList();
+  }
+
+  @Transactional(readOnly = true)
+  public Instance get(Caller caller, String id) {
+    return view(find(caller, id, TeamAction.READ));
+  }
+
+  @Transactional
+  public Accepted act(Caller caller, String id, InstanceAction action, String requestedCallback) {
+    String callbackUrl = callbackUrl(requestedCallback);
+    find(caller, id, TeamAction.WRITE);
+    InstanceRow instance = instances.lock(id).orElseThrow(() -> notFound(id));
+    if (instance.operation() != null) {
+      throw busy(instance);
+    }
+    if (!action.allowedFrom(instance.state())) {
+      throw ApiProblem.conflict(
+          "The instance is "
+              + instance.state().value()
+              + "; "
+              + action.value()
+              + " works when it is "
+              + action.allowedStates().stream()
+                  .map(InstanceState::value)
+                  .sorted()
+                  .collect(Collectors.joining(", ")));
+    }
+    instances.setState(id, action.passingState(), null, now());
+    String processInstanceId = workflow.startAction(action, instance, callbackUrl);
+    instances.setOperation(id, action.value(), processInstanceId);
+    audit.record(
+        event(
+            caller.actor(),
+            "instance." + action.value() + "-requested",
+            instance,
+            Map.of("processInstanceId", processInstanceId, "from", instance.state().value())));
+    return new Accepted(id, processInstanceId, action.passingState());
+  }
+
+  /**
+   * Deletes the instance with its container, stored objects and port. A process still working on it
+   * (a provisioning stuck in an incident, a start) is cancelled first.
+   */
+  @Transactional
+  public Accepted delete(Caller caller, String id, String requestedCallback) {
+    String callbackUrl = callbackUrl(requestedCallback);
+    find(caller, id, TeamAction.WRITE);
+    InstanceRow instance = instances.lock(id).orElseThrow(() -> notFound(id));
+    if (instance.state() == InstanceState.DELETING && instance.operation() != null) {
+      return new Accepted(id, instance.operationProcessId(), InstanceState.DELETING);
+    }
+    if (instance.operationProcessId() != null) {
+      workflow.cancel(
+          instance.operationProcessId(), "The instance is being deleted by " + caller.actor());
+    }
+    instances.setState(id, InstanceState.DELETING, null, now());
+    String processInstanceId = workflow.startDeletion(instance, callbackUrl);
+    instances.setOperation(id, "delete", processInstanceId);
+    Map<String, Object> details = new LinkedHashMap<>();
+    details.put("processInstanceId", processInstanceId);
+    details.put("from", instance.state().value());
+    if (instance.operationProcessId() != null) {
+      details.put("cancelledProcessInstanceId", instance.operationProcessId());
+    }
+    audit.record(event(caller.actor(), "instance.delete-requested", instance, details));
+    return new Accepted(id, processInstanceId, InstanceState.DELETING);
+  }
+
+  @Transactional(readOnly = true)
+  public String logs(Caller caller, String id, int lines) {
+    if (lines < 1 || lines > MAX_LOG_LINES) {
+      throw ApiProblem.invalid("lines", "must be between 1 and " + MAX_LOG_LINES);
+    }
+    InstanceRow instance = find(caller, id, TeamAction.READ);
+    if (runtime.inspect(instance.containerName()).isEmpty()) {
+      return "";
+    }
+    return runtime.logs(instance.containerName(), lines);
+  }
+
+  /** The editor's admin login: team members may open the editor, so they may have it. */
+  @Transactional
+  public EditorCredentials editorCredentials(Caller caller, String id) {
+    InstanceRow instance = find(caller, id, TeamAction.WRITE);
+    audit.record(event(caller.actor(), "instance.credentials-read", instance, Map.of()));
+    return new EditorCredentials(
+        instance.url(), instance.editorUser(), secrets.decrypt(instance.sealedEditorPassword()));
+  }
+
+  private InstanceRow find(Caller caller, String id, TeamAction action) {
+    InstanceRow instance = instances.find(id).orElseThrow(() -> notFound(id));
+    try {
+      teams.get(caller, instance.teamId(), action);
+    } catch (ApiProblem problem) {
+      if (problem.status().value() == 404) {
+        throw notFound(id); // who may not know the team may not know its instances
+      }
+      throw problem;
+    }
+    return instance;
+  }
+
+  private Application applicationOfTeam(Caller caller, String applicationId, Team team) {
+    Application application;
+    try {
+      application = applications.get(caller, applicationId);
+    } catch (ApiProblem problem) {
+      if (problem.status().value() == 404) {
+        throw ApiProblem.invalid("application", "no application with this id in the team");
+      }
+      throw problem;
+    }
+    if (!application.teamId().equals(team.id())) {
+      throw ApiProblem.invalid("application", "no application with this id in the team");
+    }
+    return application;
+  }
+
+  private String stack(String requested) {
+    String defaultImage = properties.runtime().nodeRedImage();
+    if (requested == null || requested.isBlank() || requested.equals(defaultImage)) {
+      return defaultImage;
+    }
+    List<String> allowed = properties.instances().stacks();
+    if (!allowed.contains(requested)) {
+      List<String> offered = new ArrayList<>();
+      offered.add(defaultImage);
+      offered.addAll(allowed);
+      throw ApiProblem.invalid(
+          "stack",
+          "'"
+              + requested
+              + "' is not offered here; choose one of "
+              + String.join(", ", offered)
+              + " (FLOWGATE_INSTANCE_STACKS lists more)");
+    }
+    return requested;
+  }
+
+  private List<InstanceEnvRepository.StoredEnvVar> environment(
+      List<InstanceRequest.EnvVarRequest> requested) {
+    if (requested == null) {
+      return List.of();
+    }
+    Set<String> seen = new HashSet<>();
+    List<InstanceEnvRepository.StoredEnvVar> result = new ArrayList<>();
+    for (int i = 0; i < requested.size(); i++) {
+      InstanceRequest.EnvVarRequest var = requested.get(i);
+      String name = var.name();
+      String upper = name.toUpperCase(Locale.ROOT);
+      if (RESERVED_ENV.contains(upper)
+          || RESERVED_ENV_PREFIXES.stream().anyMatch(upper::startsWith)) {
+        throw ApiProblem.invalid(
+            "env[" + i + "].name",
+            "'"
+                + name
+                + "' is set by Flowgate (PORT, NODE_RED_*, FLOWGATE_*); choose another name");
+      }
+      if (!seen.add(name)) {
+        throw ApiProblem.invalid("env[" + i + "].name", "'" + name + "' is given twice");
+      }
+      if (var.value().indexOf('\0') >= 0) {
+        throw ApiProblem.invalid("env[" + i + "].value", "must not contain NUL characters");
+      }
+      boolean secret = Boolean.TRUE.equals(var.secret());
+      result.add(
+          new InstanceEnvRepository.StoredEnvVar(
+              name, secret ? secrets.encrypt(var.value()) : var.value(), secret));
+    }
+    return result;
+  }
+
+  private static String flows(JsonNode flows) {
+    if (flows == null || flows.isNull()) {
+      return null;
+    }
+    if (!flows.isArray()) {
+      throw ApiProblem.invalid("flows", "must be an array of Node-RED nodes (as flows.json holds)");
+    }
+    for (int i = 0; i < flows.size(); i++) {
+      JsonNode node = flows.get(i);
+      if (!node.isObject() || !node.path("id").isTextual() || !node.path("type").isTextual()) {
+        throw ApiProblem.invalid(
+            "flows[" + i + "]", "must be an object with text fields 'id' and 'type'");
+      }
+    }
+    return flows.toString();
+  }
+
+  static String callbackUrl(String requested) {
+    if (requested == null || requested.isBlank()) {
+      return null;
+    }
+    try {
+      URI uri = new URI(requested.strip());
+      if (!uri.isAbsolute()
+          || !("http".equals(uri.getScheme()) || "https".equals(uri.getScheme()))
+          || uri.getHost() == null
+          || uri.getUserInfo() != null) {
+        throw new URISyntaxException(requested, "not an absolute http(s) URL");
+      }
+      return uri.toString();
+    } catch (URISyntaxException e) {
+      throw ApiProblem.invalid(
+          "callbackUrl", "must be an absolute http:// or https:// URL without user info");
+    }
+  }
+
+  private Instance view(InstanceRow row) {
+    List<Instance.EnvVar> vars =
+        env.of(row.id()).stream()
+            .map(v -> new Instance.EnvVar(v.name(), v.secret() ? null : v.value(), v.secret()))
+            .toList();
+    return new Instance(
+        row.id(),
+        row.organizationId(),
+        row.teamId(),
+        row.applicationId(),
+        row.name(),
+        row.runtime(),
+        row.stack(),
+        row.nanoCpus() == null ? 0 : row.nanoCpus() / 1e9,
+        row.memoryBytes() == null ? 0 : row.memoryBytes() / (1024 * 1024),
+        row.restartPolicy(),
+        row.port(),
+        row.url(),
+        row.state(),
+        row.stateReason(),
+        row.stateChangedAt(),
+        row.lastFailureReason(),
+        row.lastFailureAt(),
+        vars,
+        row.operation(),
+        row.operationProcessId(),
+        row.restarts(),
+        row.createdAt(),
+        row.createdBy());
+  }
+
+  private static ApiProblem busy(InstanceRow instance) {
+    return ApiProblem.conflict(
+        "The instance is busy ("
+            + instance.operation()
+            + ", process "
+            + instance.operationProcessId()
+            + "); wait until it ends, or delete the instance");
+  }
+
+  private static ApiProblem notFound(String id) {
+    return ApiProblem.notFound("Instance", id);
+  }
+
+  static AuditEvent event(
+      String actor, String action, InstanceRow instance, Map<String, Object> details) {
+    return new AuditEvent(
+        actor,
+        action,
+        "instance",
+        instance.id(),
+        instance.organizationId(),
+        instance.teamId(),
+        details);
+  }
+
+  private Instant now() {
+    return Instant.now(clock).truncatedTo(ChronoUnit.MICROS);
+  }
+}
