@@ -19,7 +19,8 @@ public record FlowgateProperties(
     @DefaultValue Admin admin,
     @DefaultValue Runtime runtime,
     @DefaultValue Instances instances,
-    String secretKey) {
+    String secretKey,
+    String nodeName) {
 
   @Override
   public String toString() {

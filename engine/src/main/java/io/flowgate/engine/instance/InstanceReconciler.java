@@ -34,6 +34,7 @@ class InstanceReconciler {
   private final InstanceRepository instances;
   private final InstanceContainers containers;
   private final InstanceWorkflow workflow;
+  private final InstanceService service;
   private final InstanceRuntime runtime;
   private final AuditLog audit;
   private final Clock clock;
@@ -44,6 +45,7 @@ class InstanceReconciler {
       InstanceRepository instances,
       InstanceContainers containers,
       InstanceWorkflow workflow,
+      InstanceService service,
       InstanceRuntime runtime,
       AuditLog audit,
       Clock clock,
@@ -52,6 +54,7 @@ class InstanceReconciler {
     this.instances = instances;
     this.containers = containers;
     this.workflow = workflow;
+    this.service = service;
     this.runtime = runtime;
     this.audit = audit;
     this.clock = clock;
@@ -86,6 +89,11 @@ class InstanceReconciler {
       }
       if (outcome == Outcome.RESTARTED) {
         restarted++;
+      }
+    }
+    for (InstanceRow instance : instances.withOperation()) {
+      if (!workflow.isActive(instance.operationProcessId())) {
+        transactions.executeWithoutResult(status -> service.settleIfCancelled(instance.id()));
       }
     }
     int orphans = removeOrphans();

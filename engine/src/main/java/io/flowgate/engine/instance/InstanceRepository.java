@@ -81,6 +81,15 @@ class InstanceRepository {
         .list();
   }
 
+  List<InstanceRow> withOperation() {
+    return jdbc.sql(
+            "select "
+                + COLUMNS
+                + " from flowgate.instance where operation_process_id is not null order by id")
+        .query(InstanceRepository::map)
+        .list();
+  }
+
   boolean nameTaken(String teamId, String name) {
     return jdbc.sql("select count(*) from flowgate.instance where team_id = ? and name = ?")
             .params(teamId, name)

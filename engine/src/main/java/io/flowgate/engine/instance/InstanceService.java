@@ -29,7 +29,10 @@ import java.util.Set;
 import java.util.stream.Collectors;
 import org.springframework.security.crypto.bcrypt.BCryptPasswordEncoder;
 import org.springframework.stereotype.Service;
+import org.springframework.transaction.PlatformTransactionManager;
+import org.springframework.transaction.TransactionDefinition;
 import org.springframework.transaction.annotation.Transactional;
+import org.springframework.transaction.support.TransactionTemplate;
 
 /**
  * What people and systems do with instances: create one (the provisioning process does the work),
@@ -67,6 +70,7 @@ public class InstanceService {
   private final Clock clock;
   private final FlowgateProperties properties;
   private final BCryptPasswordEncoder bcrypt = new BCryptPasswordEncoder(10);
+  private final TransactionTemplate ownTransaction;
 
   InstanceService(
       InstanceRepository instances,
@@ -79,7 +83,10 @@ public class InstanceService {
       SecretBox secrets,
       AuditLog audit,
       Clock clock,
-      FlowgateProperties properties) {
+      FlowgateProperties properties,
+      PlatformTransactionManager transactionManager) {
+    this.ownTransaction = new TransactionTemplate(transactionManager);
+    ownTransaction.setPropagationBehavior(TransactionDefinition.PROPAGATION_REQUIRES_NEW);
     this.instances = instances;
     this.env = env;
     this.workflow = workflow;
@@ -175,6 +182,9 @@ public class InstanceService {
   public Accepted act(Caller caller, String id, InstanceAction action, String requestedCallback) {
     String callbackUrl = callbackUrl(requestedCallback);
     find(caller, id, TeamAction.WRITE);
+    // in a transaction of its own: the truth about a cancelled operation stays even if this
+    // action is refused
+    ownTransaction.executeWithoutResult(status -> settleIfCancelled(id));
     InstanceRow instance = instances.lock(id).orElseThrow(() -> notFound(id));
     if (instance.operation() != null) {
       throw busy(instance);
@@ -232,6 +242,18 @@ public class InstanceService {
     return new Accepted(id, processInstanceId, InstanceState.DELETING);
   }
 
+  /** Settles an operation whose process no longer runs; true when there was one. */
+  boolean settleIfCancelled(String id) {
+    InstanceRow instance = instances.lock(id).orElse(null);
+    if (instance == null
+        || instance.operationProcessId() == null
+        || workflow.isActive(instance.operationProcessId())) {
+      return false;
+    }
+    cancelledFromOutside(instance);
+    return true;
+  }
+
   @Transactional(readOnly = true)
   public String logs(Caller caller, String id, int lines) {
     if (lines < 1 || lines > MAX_LOG_LINES) {
@@ -251,6 +273,24 @@ public class InstanceService {
     audit.record(event(caller.actor(), "instance.credentials-read", instance, Map.of()));
     return new EditorCredentials(
         instance.url(), instance.editorUser(), secrets.decrypt(instance.sealedEditorPassword()));
+  }
+
+  /**
+   * The operation's process was cancelled from outside (in Cockpit): the operation is over and a
+   * passing state no longer tells the truth, so the instance becomes failed (provisioning) or
+   * crashed (anything else) with that reason.
+   */
+  private void cancelledFromOutside(InstanceRow instance) {
+    instances.endOperation(instance.id(), instance.operationProcessId());
+    String reason = "Its " + instance.operation() + " process was cancelled before it finished";
+    switch (instance.state()) {
+      case PROVISIONING -> instances.setState(instance.id(), InstanceState.FAILED, reason, now());
+      case STARTING, STOPPING, DELETING ->
+          instances.setState(instance.id(), InstanceState.CRASHED, reason, now());
+      default -> {
+        // a stable state stays as it is
+      }
+    }
   }
 
   private InstanceRow find(Caller caller, String id, TeamAction action) {

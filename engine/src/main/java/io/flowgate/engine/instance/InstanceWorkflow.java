@@ -36,6 +36,11 @@ class InstanceWorkflow {
     return start(DELETION, instance, variables(instance, callbackUrl));
   }
 
+  /** Whether the process still runs (an operator may have cancelled it in Cockpit). */
+  boolean isActive(String processInstanceId) {
+    return runtime.createProcessInstanceQuery().processInstanceId(processInstanceId).count() > 0;
+  }
+
   /** Ends a process that works on an instance, e.g. a provisioning stuck in an incident. */
   void cancel(String processInstanceId, String reason) {
     runtime.deleteProcessInstanceIfExists(processInstanceId, reason, false, true, false, false);

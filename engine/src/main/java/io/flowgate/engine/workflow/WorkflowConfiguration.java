@@ -1,5 +1,8 @@
 package io.flowgate.engine.workflow;
 
+import io.flowgate.engine.FlowgateProperties;
+import java.io.IOException;
+import java.net.InetAddress;
 import org.camunda.bpm.engine.impl.cfg.AbstractProcessEnginePlugin;
 import org.camunda.bpm.engine.impl.cfg.ProcessEngineConfigurationImpl;
 import org.camunda.bpm.engine.impl.cfg.ProcessEnginePlugin;
@@ -9,6 +12,21 @@ import org.springframework.context.annotation.Configuration;
 /** How Flowgate's process instances are set up in the engine. */
 @Configuration(proxyBeanMethods = false)
 class WorkflowConfiguration {
+
+  /**
+   * This node's name in job locks: {@code FLOWGATE_NODE_NAME}, else the host name and the data
+   * folder, which the data folder lock keeps unique on one host.
+   */
+  @Bean
+  ProcessEnginePlugin nodeJobLocks(FlowgateProperties properties) throws IOException {
+    String name = properties.nodeName();
+    if (name == null || name.isBlank()) {
+      String host = InetAddress.getLocalHost().getHostName();
+      String folder = properties.data().toAbsolutePath().normalize().toString();
+      name = host + ":" + Integer.toHexString(folder.hashCode());
+    }
+    return new NodeJobLocks(name.strip());
+  }
 
   @Bean
   ProcessEnginePlugin organizationTenants() {

@@ -6,14 +6,18 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.flowgate.engine.testing.ApiTestSupport;
 import java.util.List;
 import java.util.Map;
+import org.camunda.bpm.engine.ProcessEngine;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
 
 /**
  * The instance API's checks, which all happen before any container exists: input, access, quota.
  * Jobs do not run in this context, so accepted requests stop at the first asynchronous step.
  */
 class InstanceApiTest extends ApiTestSupport {
+
+  @Autowired ProcessEngine processEngine;
 
   private String organization;
   private String team;
@@ -162,6 +166,34 @@ class InstanceApiTest extends ApiTestSupport {
         post("/api/v1/instances/" + id + "/actions/explode", as(owner), null), 404, "start, stop");
     // an application with instances is not deleted under them
     assertProblem(delete("/api/v1/applications/" + application, as(owner)), 409, "instances");
+  }
+
+  @Test
+  void anOperationCancelledInCockpitLeavesATruthfulState() {
+    Response accepted = expect(post("/api/v1/instances", as(owner), request("cancelled")), 202);
+    String id = accepted.json().path("id").asText();
+    String process = accepted.json().path("processInstanceId").asText();
+    // an operator cancels the provisioning through the engine's own REST API
+    assertThat(
+            send(
+                    "DELETE",
+                    "/engine-rest/engine/"
+                        + processEngine.getName()
+                        + "/process-instance/"
+                        + process,
+                    admin(),
+                    null,
+                    null,
+                    true)
+                .status())
+        .isEqualTo(204);
+
+    assertProblem(
+        post("/api/v1/instances/" + id + "/actions/start", as(owner), null), 409, "failed");
+    JsonNode instance = expect(get("/api/v1/instances/" + id, as(owner)), 200).json();
+    assertThat(instance.path("state").asText()).isEqualTo("failed");
+    assertThat(instance.path("lastFailureReason").asText()).contains("cancelled");
+    assertThat(instance.has("operation")).isFalse();
   }
 
   private static void assertProblem(Response response, int status, String detailContains) {

@@ -1,116 +1,21 @@
 package io.flowgate.engine.instance;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
-import com.fasterxml.jackson.databind.JsonNode;
-import io.flowgate.connectors.runtime.ContainerState;
-import io.flowgate.connectors.runtime.InstanceRuntime;
-import io.flowgate.connectors.storage.ObjectStore;
-import io.flowgate.connectors.testing.Await;
 import io.flowgate.connectors.testing.RequiresDocker;
-import io.flowgate.engine.testing.ApiTestSupport;
-import java.time.Duration;
-import java.util.Map;
-import java.util.Optional;
-import java.util.Set;
-import org.junit.jupiter.api.BeforeEach;
-import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
-/**
- * A Flowgate whose job executor runs, on the real Docker daemon with the locally built Node-RED
- * image: instances really start, and the reconciler looks every second.
- */
+/** Instances on the real Docker daemon with the locally built Node-RED image. */
 @RequiresDocker
-abstract class InstanceDockerTestSupport extends ApiTestSupport {
+abstract class InstanceDockerTestSupport extends InstanceTestSupport {
 
   static final String MISSING_IMAGE = "flowgate/node-red:not-built-here";
-  static final Duration PROVISIONING = Duration.ofSeconds(150);
 
   @DynamicPropertySource
-  static void realInstances(DynamicPropertyRegistry registry) {
-    registry.add("camunda.bpm.job-execution.enabled", () -> "true");
+  static void docker(DynamicPropertyRegistry registry) {
     registry.add("flowgate.runtime.kind", () -> "docker");
     registry.add(
         "flowgate.runtime.node-red-image", () -> System.getProperty("flowgate.node-red.image"));
     registry.add("flowgate.instances.ports", () -> "19100-19139");
-    registry.add("flowgate.instances.reconcile-interval", () -> "PT1S");
     registry.add("flowgate.instances.stacks", () -> MISSING_IMAGE);
-    registry.add("flowgate.instances.memory-mb", () -> "256");
-  }
-
-  @Autowired InstanceRuntime runtime;
-  @Autowired ObjectStore objects;
-
-  String organization;
-  String team;
-  String application;
-  String owner;
-
-  @BeforeEach
-  void aTeamWithAnApplication() {
-    organization = createOrganization(unique("Docker org"));
-    team = createTeam(organization, unique("plant"));
-    owner = createUser(organization, unique("engineer"), "member");
-    putMember(team, owner, "owner", false);
-    application =
-        expect(
-                post("/api/v1/teams/" + team + "/applications", as(owner), body("name", "Filling")),
-                201)
-            .json()
-            .path("id")
-            .asText();
-  }
-
-  Map<String, Object> request(String name) {
-    return body("team", team, "application", application, "name", name);
-  }
-
-  String create(Map<String, Object> request) {
-    return expect(post("/api/v1/instances", as(owner), request), 202).json().path("id").asText();
-  }
-
-  JsonNode instance(String id) {
-    return expect(get("/api/v1/instances/" + id, as(owner)), 200).json();
-  }
-
-  /** Waits for a state with no process left working on the instance. */
-  JsonNode awaitSettled(String id, String state) {
-    return Await.until(
-        "instance " + id + " " + state,
-        PROVISIONING,
-        Duration.ofMillis(200),
-        () -> instance(id),
-        json -> {
-          String now = json.path("state").asText();
-          if (!now.equals(state) && Set.of("failed", "crashed").contains(now)) {
-            throw new AssertionError(
-                "instance " + id + " is " + now + ": " + json.path("stateReason").asText());
-          }
-          return now.equals(state) && !json.has("operation");
-        });
-  }
-
-  /** Waits for the instance to be gone (GET answers 404). */
-  void awaitGone(String id) {
-    Await.until(
-        "instance " + id + " deleted",
-        PROVISIONING,
-        Duration.ofMillis(200),
-        () -> get("/api/v1/instances/" + id, as(owner)).status(),
-        status -> status == 404);
-  }
-
-  Optional<ContainerState> container(String id) {
-    return runtime.inspect(InstanceContainers.containerName(id));
-  }
-
-  void assertNothingLeft(String id) {
-    assertThat(container(id)).as("container of " + id).isEmpty();
-    assertThat(objects.list(InstanceSteps.storagePrefix(id))).as("objects of " + id).isEmpty();
-    assertThat(runtime.hasData(InstanceContainers.containerName(id)))
-        .as("Node-RED data of " + id)
-        .isFalse();
   }
 }
