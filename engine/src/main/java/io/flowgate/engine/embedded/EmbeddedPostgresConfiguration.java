@@ -53,7 +53,9 @@ class EmbeddedPostgresConfiguration {
     HikariDataSource dataSource = new HikariDataSource();
     dataSource.setPoolName("flowgate");
     dataSource.setJdbcUrl(postgres.getJdbcUrl("postgres", "postgres"));
-    dataSource.setMaximumPoolSize(20);
+    // job threads hold a connection while a step waits (for Docker, for an editor), so the pool
+    // has room for all of them (20) besides the web requests; as for an external database
+    dataSource.setMaximumPoolSize(40);
     return dataSource;
   }
 }

@@ -26,17 +26,11 @@ class InstanceApiTest extends ApiTestSupport {
 
   @BeforeEach
   void team() {
-    organization = createOrganization(unique("Instances org"));
-    team = createTeam(organization, unique("line"));
-    owner = createUser(organization, unique("owner"), "member");
-    putMember(team, owner, "owner", false);
-    application =
-        expect(
-                post("/api/v1/teams/" + team + "/applications", as(owner), body("name", "Line 1")),
-                201)
-            .json()
-            .path("id")
-            .asText();
+    TeamWithApplication made = teamWithApplication();
+    organization = made.organization();
+    team = made.team();
+    owner = made.owner();
+    application = made.application();
   }
 
   private Map<String, Object> request(String name) {

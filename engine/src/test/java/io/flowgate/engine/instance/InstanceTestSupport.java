@@ -42,17 +42,11 @@ abstract class InstanceTestSupport extends ApiTestSupport {
 
   @BeforeEach
   void aTeamWithAnApplication() {
-    organization = createOrganization(unique("Docker org"));
-    team = createTeam(organization, unique("plant"));
-    owner = createUser(organization, unique("engineer"), "member");
-    putMember(team, owner, "owner", false);
-    application =
-        expect(
-                post("/api/v1/teams/" + team + "/applications", as(owner), body("name", "Filling")),
-                201)
-            .json()
-            .path("id")
-            .asText();
+    TeamWithApplication made = teamWithApplication();
+    organization = made.organization();
+    team = made.team();
+    owner = made.owner();
+    application = made.application();
   }
 
   Map<String, Object> request(String name) {

@@ -287,6 +287,30 @@ public abstract class ApiTestSupport {
     }
   }
 
+  /** A team made through the API, with an owner and one application. */
+  public record TeamWithApplication(
+      String organization, String team, String owner, String application) {
+    /** The body of {@code POST /api/v1/instances} for an instance of this team. */
+    public Map<String, Object> instanceRequest(String name) {
+      return body("team", team, "application", application, "name", name);
+    }
+  }
+
+  protected TeamWithApplication teamWithApplication() {
+    String organization = createOrganization(unique("Org"));
+    String team = createTeam(organization, unique("team"));
+    String owner = createUser(organization, unique("owner"), "member");
+    putMember(team, owner, "owner", false);
+    String application =
+        expect(
+                post("/api/v1/teams/" + team + "/applications", as(owner), body("name", "Line 1")),
+                201)
+            .json()
+            .path("id")
+            .asText();
+    return new TeamWithApplication(organization, team, owner, application);
+  }
+
   protected static Response expect(Response response, int status) {
     if (response.status() != status) {
       throw new AssertionError("expected " + status + " but got " + response);
