@@ -30,7 +30,7 @@ public final class RealComponent {
    *
    * @param problem a check that answers empty when the component is usable, or what is wrong
    */
-  static ConditionEvaluationResult evaluate(
+  public static ConditionEvaluationResult evaluate(
       ExtensionContext context, String component, Supplier<Optional<String>> problem) {
     Problem found =
         context

@@ -44,10 +44,9 @@ class InstanceQuota {
     return own.isEmpty() ? null : own.get(0);
   }
 
-  /** The team's quota: its own, else the platform's default. */
-  int of(String teamId) {
-    Integer own = own(teamId);
-    return own == null ? platformDefault : own;
+  /** What a team without its own quota may have. */
+  int platformDefault() {
+    return platformDefault;
   }
 
   /** Locks the team until the transaction ends and refuses if one more instance is too many. */

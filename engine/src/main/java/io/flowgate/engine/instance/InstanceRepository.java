@@ -68,12 +68,6 @@ class InstanceRepository {
         .list();
   }
 
-  List<InstanceRow> all() {
-    return jdbc.sql("select " + COLUMNS + " from flowgate.instance order by id")
-        .query(InstanceRepository::map)
-        .list();
-  }
-
   List<InstanceRow> inState(InstanceState state) {
     return jdbc.sql("select " + COLUMNS + " from flowgate.instance where state = ? order by id")
         .param(state.value())

@@ -272,14 +272,12 @@ public class InstanceSteps {
             });
   }
 
-  /** The instance's state now, or empty once it is deleted. */
-  public Optional<InstanceState> state(String instanceId) {
-    return instances.find(instanceId).map(InstanceRow::state);
-  }
+  /** An instance's state and the reason given for it (null when none). */
+  public record StateNow(InstanceState state, String reason) {}
 
-  /** The reason of the instance's last failure, if any. */
-  public Optional<String> stateReason(String instanceId) {
-    return instances.find(instanceId).map(InstanceRow::stateReason);
+  /** The instance's state now, or empty once it is deleted. */
+  public Optional<StateNow> state(String instanceId) {
+    return instances.find(instanceId).map(row -> new StateNow(row.state(), row.stateReason()));
   }
 
   private void mark(

@@ -73,6 +73,8 @@ class TeamQuotaController {
   }
 
   private Quota current(Team team) {
-    return new Quota(quota.of(team.id()), quota.used(team.id()), quota.own(team.id()) == null);
+    Integer own = quota.own(team.id());
+    return new Quota(
+        own == null ? quota.platformDefault() : own, quota.used(team.id()), own == null);
   }
 }

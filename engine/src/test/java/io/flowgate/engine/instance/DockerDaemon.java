@@ -1,11 +1,15 @@
 package io.flowgate.engine.instance;
 
+import io.flowgate.connectors.testing.RealComponent;
 import java.io.File;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Optional;
+import org.junit.jupiter.api.extension.ConditionEvaluationResult;
+import org.junit.jupiter.api.extension.ExecutionCondition;
+import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
  * Stops and starts the machine's dockerd the way {@code ./flowgate test} starts it, for failure
@@ -17,6 +21,15 @@ final class DockerDaemon {
   private static final File LOG = new File("/var/log/flowgate-dockerd.log");
 
   private DockerDaemon() {}
+
+  /** Runs a test only where dockerd may be stopped; in CI its absence fails the test. */
+  static final class Controllable implements ExecutionCondition {
+    @Override
+    public ConditionEvaluationResult evaluateExecutionCondition(ExtensionContext context) {
+      return RealComponent.evaluate(
+          context, "a dockerd this test may stop and start", DockerDaemon::whyNotControllable);
+    }
+  }
 
   /** Why this process cannot stop and start dockerd, or empty when it can. */
   static Optional<String> whyNotControllable() {

@@ -1,12 +1,12 @@
 package io.flowgate.engine.instance.workflow;
 
 import io.flowgate.engine.callback.CallbackSender;
-import io.flowgate.engine.instance.InstanceState;
 import io.flowgate.engine.instance.InstanceStepFailed;
 import io.flowgate.engine.instance.InstanceSteps;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Optional;
 import java.util.function.BiConsumer;
 import java.util.function.Consumer;
 import org.camunda.bpm.engine.delegate.BpmnError;
@@ -139,8 +139,9 @@ class InstanceDelegates {
       payload.put("name", execution.getVariable("instanceName"));
       payload.put("operation", execution.getProcessDefinitionId().split(":", 2)[0]);
       payload.put("processInstanceId", execution.getProcessInstanceId());
-      payload.put("state", steps.state(instanceId).map(InstanceState::value).orElse("deleted"));
-      steps.stateReason(instanceId).ifPresent(reason -> payload.put("reason", reason));
+      Optional<InstanceSteps.StateNow> now = steps.state(instanceId);
+      payload.put("state", now.map(state -> state.state().value()).orElse("deleted"));
+      now.map(InstanceSteps.StateNow::reason).ifPresent(reason -> payload.put("reason", reason));
       payload.put("at", Instant.now().toString());
       callbacks.send((String) execution.getVariable("teamId"), url.toString(), payload);
     };
