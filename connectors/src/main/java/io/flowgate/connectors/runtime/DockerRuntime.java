@@ -5,6 +5,7 @@ import com.github.dockerjava.api.async.ResultCallback;
 import com.github.dockerjava.api.command.InspectContainerResponse;
 import com.github.dockerjava.api.exception.ConflictException;
 import com.github.dockerjava.api.exception.DockerException;
+import com.github.dockerjava.api.exception.InternalServerErrorException;
 import com.github.dockerjava.api.exception.NotFoundException;
 import com.github.dockerjava.api.exception.NotModifiedException;
 import com.github.dockerjava.api.model.Container;
@@ -19,6 +20,7 @@ import com.github.dockerjava.core.RemoteApiVersion;
 import com.github.dockerjava.httpclient5.ApacheDockerHttpClient;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
@@ -31,6 +33,9 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
+import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
+import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
+import org.apache.commons.compress.archivers.tar.TarConstants;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -63,6 +68,9 @@ public final class DockerRuntime implements InstanceRuntime, AutoCloseable {
   private static final Instant NEVER = Instant.parse("0001-01-01T00:00:00Z");
 
   private static final Duration REMOVAL_WAIT = Duration.ofSeconds(30);
+
+  /** How dockerd (Go's ENOTDIR) says that a path goes below a file; it answers 500 for it. */
+  private static final String NOT_A_DIRECTORY = ": not a directory";
 
   /**
    * How to reach the daemon.
@@ -372,6 +380,74 @@ public final class DockerRuntime implements InstanceRuntime, AutoCloseable {
             return false;
           }
         });
+  }
+
+  /**
+   * Reads the file through the container with Docker's archive API, which mounts the container's
+   * filesystem and volumes also while it is stopped, so no helper container is needed. The path is
+   * resolved inside the container: a link in the volume cannot lead to the host's files.
+   */
+  @Override
+  public Optional<byte[]> readDataFile(String name, String relativePath) {
+    String path = DATA_PATH + "/" + DataFilePath.normalize(relativePath);
+    if (!ContainerSpec.validName(name)) {
+      throw new ContainerNotFoundException(name);
+    }
+    String what = "read " + path + " of container " + name;
+    return call(
+        what,
+        () -> {
+          try (InputStream archive = client.copyArchiveFromContainerCmd(name, path).exec();
+              TarArchiveInputStream tar = new TarArchiveInputStream(archive)) {
+            return Optional.of(singleFile(tar, name, path));
+          } catch (NotFoundException e) {
+            // dockerd answers 404 both for a missing container and for a missing file
+            if (inspect(name).isEmpty()) {
+              throw new ContainerNotFoundException(name);
+            }
+            return Optional.empty();
+          } catch (InternalServerErrorException e) {
+            if (String.valueOf(e.getMessage()).contains(NOT_A_DIRECTORY)) {
+              return Optional.empty(); // a file on the way: no such file, as for a missing folder
+            }
+            throw e;
+          } catch (IOException e) {
+            throw new InstanceRuntimeException("Could not " + what + ": " + rootMessage(e), e);
+          }
+        });
+  }
+
+  /** The content of the one entry of the archive dockerd sends for a file. */
+  private static byte[] singleFile(TarArchiveInputStream tar, String name, String path)
+      throws IOException {
+    TarArchiveEntry entry = tar.getNextEntry();
+    if (entry == null) {
+      throw new InstanceRuntimeException(
+          "Docker sent an empty archive for " + path + " of container " + name);
+    }
+    byte flag = entry.getLinkFlag();
+    if (flag != TarConstants.LF_NORMAL && flag != TarConstants.LF_OLDNORM) {
+      throw new InstanceRuntimeException(
+          path + " of container " + name + " is not a regular file (tar type " + (char) flag + ")");
+    }
+    long size = entry.getSize();
+    if (size > MAX_DATA_FILE_BYTES) {
+      throw new InstanceRuntimeException(
+          path
+              + " of container "
+              + name
+              + " has "
+              + size
+              + " bytes, more than the "
+              + MAX_DATA_FILE_BYTES
+              + " that are read");
+    }
+    byte[] content = tar.readNBytes((int) size);
+    if (content.length != size) {
+      throw new InstanceRuntimeException(
+          "Docker sent " + content.length + " of " + size + " bytes of " + path + " of " + name);
+    }
+    return content;
   }
 
   /**

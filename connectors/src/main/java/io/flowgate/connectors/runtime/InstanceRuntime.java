@@ -61,6 +61,24 @@ public interface InstanceRuntime extends AutoCloseable {
   /** Whether persistent data of the container named {@code name} exists. */
   boolean hasData(String name);
 
+  /** The largest file {@link #readDataFile} reads. */
+  int MAX_DATA_FILE_BYTES = 64 * 1024 * 1024;
+
+  /**
+   * A file of the persistent data of the container named {@code name}, i.e. of Node-RED's userDir
+   * ({@code flows.json}, {@code flows_cred.json}, {@code package.json}, ...), whether the container
+   * runs or not: what a snapshot of the instance is made of.
+   *
+   * @param relativePath below the userDir, {@code /}-separated; no {@code ..} and not absolute
+   * @return the file's bytes; empty when there is no such file
+   * @throws IllegalArgumentException when {@code relativePath} is empty, absolute or has a {@code
+   *     ..} segment
+   * @throws ContainerNotFoundException when there is no container named {@code name}
+   * @throws InstanceRuntimeException when the path is not a regular file (a directory, a link) or
+   *     the file is larger than {@link #MAX_DATA_FILE_BYTES}
+   */
+  Optional<byte[]> readDataFile(String name, String relativePath);
+
   /** The container's current state, empty when there is no such container. */
   Optional<ContainerState> inspect(String id);
 

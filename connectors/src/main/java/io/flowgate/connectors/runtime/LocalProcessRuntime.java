@@ -17,6 +17,7 @@ import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.FileAttribute;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -590,6 +591,70 @@ public final class LocalProcessRuntime implements InstanceRuntime {
   @Override
   public boolean hasData(String name) {
     return validName(name) && Files.isDirectory(userDir(name), LinkOption.NOFOLLOW_LINKS);
+  }
+
+  /**
+   * Reads the file from the instance's userDir (from its older place in the instance folder when
+   * the instance has not started since userDirs moved). Links are not followed out of the userDir:
+   * flows run code that could plant one pointing at the engine's files.
+   */
+  @Override
+  public Optional<byte[]> readDataFile(String name, String relativePath) {
+    String path = DataFilePath.normalize(relativePath);
+    Path dir = existingInstance(name);
+    Path root = userDir(name);
+    Path legacy = dir.resolve(LEGACY_USER_DIR);
+    Path file = null;
+    try {
+      if (Files.isDirectory(legacy, LinkOption.NOFOLLOW_LINKS) && isEmptyDirectory(root)) {
+        root = legacy; // moved at the next start
+      }
+      file = root.resolve(path);
+      if (!Files.isDirectory(file.getParent())) {
+        return Optional.empty(); // also when a folder on the way is a file
+      }
+      BasicFileAttributes attributes;
+      try {
+        attributes =
+            Files.readAttributes(file, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+      } catch (NoSuchFileException e) {
+        return Optional.empty();
+      }
+      if (!attributes.isRegularFile()) {
+        throw new InstanceRuntimeException(
+            path + " in the data of instance " + name + " is not a regular file");
+      }
+      if (!file.toRealPath().startsWith(root.toRealPath())) {
+        throw new InstanceRuntimeException(
+            path + " in the data of instance " + name + " leads outside its data folder");
+      }
+      if (attributes.size() > MAX_DATA_FILE_BYTES) {
+        throw tooLarge(path, name);
+      }
+      byte[] content;
+      try (InputStream in = Files.newInputStream(file, LinkOption.NOFOLLOW_LINKS)) {
+        content = in.readNBytes(MAX_DATA_FILE_BYTES + 1); // it may grow meanwhile
+      }
+      if (content.length > MAX_DATA_FILE_BYTES) {
+        throw tooLarge(path, name);
+      }
+      return Optional.of(content);
+    } catch (NoSuchFileException e) {
+      return Optional.empty(); // deleted meanwhile
+    } catch (IOException e) {
+      throw new InstanceRuntimeException(
+          "Could not read " + (file == null ? path : file) + ": " + e, e);
+    }
+  }
+
+  private static InstanceRuntimeException tooLarge(String path, String name) {
+    return new InstanceRuntimeException(
+        path
+            + " in the data of instance "
+            + name
+            + " has more than the "
+            + MAX_DATA_FILE_BYTES
+            + " bytes that are read");
   }
 
   @Override

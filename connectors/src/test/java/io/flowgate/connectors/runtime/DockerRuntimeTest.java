@@ -12,11 +12,18 @@ import io.flowgate.connectors.testing.Await;
 import io.flowgate.connectors.testing.DockerCondition;
 import io.flowgate.connectors.testing.FreePort;
 import io.flowgate.connectors.testing.RequiresDocker;
+import java.io.IOException;
+import java.io.PipedInputStream;
+import java.io.PipedOutputStream;
 import java.net.ServerSocket;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicReference;
+import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
+import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
+import org.apache.commons.compress.archivers.tar.TarConstants;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -149,6 +156,59 @@ class DockerRuntimeTest {
       docker.remove(id); // force: also while dockerd is restarting it
       assertThat(docker.inspect(id)).isEmpty();
     }
+  }
+
+  @Test
+  void dataFilesThatAreLinksOrOverTheCapAreRefused() throws Exception {
+    String name = containerName();
+    String id =
+        docker.create(
+            ContainerSpec.builder(name, DockerCondition.nodeRedImage())
+                .label(RUN_LABEL, run)
+                .build());
+    // Planted into the volume as flows could: a link in place of a file, and a file over the cap.
+    long bigSize = InstanceRuntime.MAX_DATA_FILE_BYTES + 1L;
+    AtomicReference<Exception> writeFailure = new AtomicReference<>();
+    try (PipedInputStream archive = new PipedInputStream(64 * 1024)) {
+      PipedOutputStream out = new PipedOutputStream(archive);
+      Thread writer =
+          Thread.ofPlatform()
+              .start(
+                  () -> {
+                    try (TarArchiveOutputStream tar = new TarArchiveOutputStream(out)) {
+                      TarArchiveEntry link =
+                          new TarArchiveEntry("flows_cred.json", TarConstants.LF_SYMLINK);
+                      link.setLinkName("/usr/src/node-red/settings.js");
+                      tar.putArchiveEntry(link);
+                      tar.closeArchiveEntry();
+                      TarArchiveEntry big = new TarArchiveEntry("big.bin");
+                      big.setSize(bigSize);
+                      tar.putArchiveEntry(big);
+                      byte[] zeros = new byte[64 * 1024];
+                      for (long left = bigSize; left > 0; left -= zeros.length) {
+                        tar.write(zeros, 0, (int) Math.min(zeros.length, left));
+                      }
+                      tar.closeArchiveEntry();
+                    } catch (IOException e) {
+                      writeFailure.set(e);
+                    }
+                  });
+      docker
+          .dockerClient()
+          .copyArchiveToContainerCmd(id)
+          .withRemotePath(DockerRuntime.DATA_PATH)
+          .withTarInputStream(archive)
+          .exec();
+      writer.join();
+    }
+    assertThat(writeFailure.get()).isNull();
+
+    assertThatThrownBy(() -> docker.readDataFile(name, "flows_cred.json"))
+        .isInstanceOf(InstanceRuntimeException.class)
+        .hasMessageContaining("not a regular file");
+    assertThatThrownBy(() -> docker.readDataFile(name, "big.bin"))
+        .isInstanceOf(InstanceRuntimeException.class)
+        .hasMessageContaining("more than the " + InstanceRuntime.MAX_DATA_FILE_BYTES);
   }
 
   @Test
