@@ -19,6 +19,7 @@ public record FlowgateProperties(
     @DefaultValue Admin admin,
     @DefaultValue Runtime runtime,
     @DefaultValue Instances instances,
+    @DefaultValue Snapshots snapshots,
     String secretKey,
     String nodeName) {
 
@@ -127,6 +128,18 @@ public record FlowgateProperties(
             "FLOWGATE_INSTANCE_PORTS must be a range like 18800-18999 within 1024-65535, not '"
                 + ports
                 + "'");
+      }
+    }
+  }
+
+  /**
+   * @param autoKept how many automatic snapshots (taken before each deploy) each instance keeps
+   */
+  public record Snapshots(@DefaultValue("10") int autoKept) {
+    public Snapshots {
+      if (autoKept < 1) {
+        throw new IllegalStateException(
+            "FLOWGATE_AUTO_SNAPSHOTS_KEPT must be at least 1: a running deploy needs its backup");
       }
     }
   }

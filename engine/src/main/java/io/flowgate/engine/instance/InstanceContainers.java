@@ -16,12 +16,17 @@ class InstanceContainers {
   static final String LABEL_INSTALLATION = "io.flowgate.installation";
 
   private final InstanceEnvRepository env;
+  private final InstanceRepository instances;
   private final SecretBox secrets;
   private final String installationId;
 
   InstanceContainers(
-      InstanceEnvRepository env, SecretBox secrets, InstallationService installation) {
+      InstanceEnvRepository env,
+      InstanceRepository instances,
+      SecretBox secrets,
+      InstallationService installation) {
     this.env = env;
+    this.instances = instances;
     this.secrets = secrets;
     this.installationId = installation.installation().id().toString();
   }
@@ -49,6 +54,10 @@ class InstanceContainers {
         "NODE_RED_CREDENTIAL_SECRET", secrets.decrypt(instance.sealedCredentialSecret()));
     environment.put("NODE_RED_ADMIN_USER", instance.editorUser());
     environment.put("NODE_RED_ADMIN_PASSWORD_HASH", instance.editorPasswordHash());
+    String settings = instances.settings(instance.id());
+    if (!"{}".equals(settings)) {
+      environment.put(NodeRedSettings.ENV_VAR, settings);
+    }
     return ContainerSpec.builder(instance.containerName(), instance.stack())
         .env(environment)
         .label(LABEL_INSTANCE, instance.id())

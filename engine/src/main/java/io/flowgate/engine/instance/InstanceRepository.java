@@ -168,6 +168,39 @@ class InstanceRepository {
     }
   }
 
+  void recordFailure(String id, String reason, Instant at) {
+    jdbc.sql(
+            "update flowgate.instance set last_failure_reason = ?, last_failure_at = ?"
+                + " where id = ?")
+        .params(reason, Timestamp.from(at), id)
+        .update();
+  }
+
+  void setSettings(String id, String settings) {
+    jdbc.sql("update flowgate.instance set settings = ? where id = ?")
+        .params(settings, id)
+        .update();
+  }
+
+  /** The Node-RED runtime settings as stored JSON. */
+  String settings(String id) {
+    return jdbc.sql("select settings from flowgate.instance where id = ?")
+        .param(id)
+        .query(String.class)
+        .optional()
+        .orElse("{}");
+  }
+
+  /** The snapshot the instance runs (the last one deployed to it), or null. */
+  String snapshotId(String id) {
+    List<String> found =
+        jdbc.sql("select snapshot_id from flowgate.instance where id = ?")
+            .param(id)
+            .query(String.class)
+            .list();
+    return found.isEmpty() ? null : found.get(0);
+  }
+
   void setOperation(String id, String operation, String processInstanceId) {
     jdbc.sql("update flowgate.instance set operation = ?, operation_process_id = ? where id = ?")
         .params(operation, processInstanceId, id)

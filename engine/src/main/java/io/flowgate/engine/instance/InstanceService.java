@@ -107,6 +107,7 @@ public class InstanceService {
     String stack = stack(request.stack());
     List<InstanceEnvRepository.StoredEnvVar> environment = environment(request.env());
     String flows = flows(request.flows());
+    String settings = NodeRedSettings.validate(request.settings());
     String callbackUrl = callbackUrl(request.callbackUrl());
     quota.reserve(team);
     if (instances.nameTaken(team.id(), request.name())) {
@@ -149,6 +150,7 @@ public class InstanceService {
             now,
             caller.actor());
     instances.insert(row);
+    instances.setSettings(id, settings);
     env.replace(id, environment);
     String processInstanceId =
         workflow.startProvisioning(row, callbackUrl, defaults.provisioningTimeout());
@@ -211,6 +213,50 @@ public class InstanceService {
             instance,
             Map.of("processInstanceId", processInstanceId, "from", instance.state().value())));
     return new Accepted(id, processInstanceId, action.passingState());
+  }
+
+  /** Starts another feature's process on an instance, given the instance and the callback URL. */
+  @FunctionalInterface
+  public interface OperationStart {
+    String start(Instance instance, String callbackUrl);
+  }
+
+  /**
+   * Starts another feature's process on the instance (a snapshot deploy, a rollback) under the same
+   * rule as the actions: one operation at a time, only from the given states. The process ends the
+   * operation when it marks the instance (see {@link InstanceSteps}).
+   */
+  @Transactional
+  public Accepted startOperation(
+      Caller caller,
+      String id,
+      String operation,
+      Set<InstanceState> from,
+      String requestedCallback,
+      Map<String, Object> auditDetails,
+      OperationStart start) {
+    String callbackUrl = callbackUrl(requestedCallback);
+    find(caller, id, TeamAction.WRITE);
+    ownTransaction.executeWithoutResult(status -> settleIfCancelled(id));
+    InstanceRow instance = instances.lock(id).orElseThrow(() -> notFound(id));
+    if (instance.operation() != null) {
+      throw busy(instance);
+    }
+    if (!from.contains(instance.state())) {
+      throw ApiProblem.conflict(
+          "The instance is "
+              + instance.state().value()
+              + "; "
+              + operation
+              + " works when it is "
+              + from.stream().map(InstanceState::value).sorted().collect(Collectors.joining(", ")));
+    }
+    String processInstanceId = start.start(view(instance), callbackUrl);
+    instances.setOperation(id, operation, processInstanceId);
+    Map<String, Object> details = new LinkedHashMap<>(auditDetails);
+    details.put("processInstanceId", processInstanceId);
+    audit.record(event(caller.actor(), "instance." + operation + "-requested", instance, details));
+    return new Accepted(id, processInstanceId, instance.state());
   }
 
   /**
@@ -436,6 +482,8 @@ public class InstanceService {
         row.lastFailureReason(),
         row.lastFailureAt(),
         vars,
+        NodeRedSettings.parse(instances.settings(row.id())),
+        instances.snapshotId(row.id()),
         row.operation(),
         row.operationProcessId(),
         row.restarts(),

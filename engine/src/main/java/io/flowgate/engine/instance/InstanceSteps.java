@@ -246,6 +246,36 @@ public class InstanceSteps {
     mark(instanceId, InstanceState.SUSPENDED, null, processInstanceId);
   }
 
+  /**
+   * The instance runs again after a failed change was undone: running, with the failure as its
+   * reason and last failure, so the team sees what happened.
+   */
+  @Transactional
+  public void markRestored(String instanceId, String reason, String processInstanceId) {
+    mark(instanceId, InstanceState.RUNNING, reason, processInstanceId);
+    instances.recordFailure(instanceId, reason, now());
+  }
+
+  /**
+   * An operation ended without changing the instance (e.g. a deploy that could not even start): the
+   * state stays, the reason becomes the last failure.
+   */
+  @Transactional
+  public void endUnchanged(String instanceId, String reason, String processInstanceId) {
+    InstanceRow instance = instances.lock(instanceId).orElse(null);
+    if (instance == null) {
+      return;
+    }
+    instances.endOperation(instanceId, processInstanceId);
+    instances.recordFailure(instanceId, reason, now());
+    audit.record(
+        InstanceService.event(
+            "system",
+            "instance.operation-failed",
+            instance,
+            Map.of("reason", reason, "processInstanceId", processInstanceId)));
+  }
+
   @Transactional
   public void markCrashed(String instanceId, String reason, String processInstanceId) {
     mark(instanceId, InstanceState.CRASHED, reason, processInstanceId);
