@@ -18,6 +18,7 @@ import com.github.dockerjava.core.DefaultDockerClientConfig;
 import com.github.dockerjava.core.DockerClientImpl;
 import com.github.dockerjava.core.RemoteApiVersion;
 import com.github.dockerjava.httpclient5.ApacheDockerHttpClient;
+import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -35,6 +36,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
+import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
 import org.apache.commons.compress.archivers.tar.TarConstants;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -50,6 +52,10 @@ import org.slf4j.LoggerFactory;
  * fresh volume takes the content and ownership of the image's {@value #DATA_PATH} (owned by the
  * image's user, {@code node-red}), so Node-RED can write to it; removing the container keeps the
  * volume.
+ *
+ * <p>{@linkplain ContainerSpec#trustedCertificates() Trusted certificates} go into the container's
+ * own filesystem at {@value #TRUSTED_CERTIFICATES_PATH}, not into the volume: they belong to the
+ * spec, so a container created anew from another spec does not keep them.
  */
 public final class DockerRuntime implements InstanceRuntime, AutoCloseable {
 
@@ -58,6 +64,13 @@ public final class DockerRuntime implements InstanceRuntime, AutoCloseable {
 
   /** Where the persistent data is mounted: Node-RED's userDir in Flowgate's image. */
   public static final String DATA_PATH = "/data";
+
+  /**
+   * Where a container's {@linkplain ContainerSpec#trustedCertificates() trusted certificates} are,
+   * named by {@value ContainerSpec#NODE_EXTRA_CA_CERTS}: {@code /etc} exists in both variants of
+   * Flowgate's image. Owned by root, readable to all (the image's user is uid 1000).
+   */
+  public static final String TRUSTED_CERTIFICATES_PATH = "/etc/flowgate-ca.pem";
 
   /** How often an {@link RestartPolicy#ON_FAILURE} container is restarted before it stays down. */
   static final int ON_FAILURE_MAX_RETRIES = 5;
@@ -201,6 +214,11 @@ public final class DockerRuntime implements InstanceRuntime, AutoCloseable {
     return name + "-data";
   }
 
+  /**
+   * Creates the volume (or uses the existing one) and the container; with trusted certificates,
+   * also puts them into the container before it ever starts. A retry that finds the container
+   * copies them again, so a create that failed after the container existed is completed.
+   */
   @Override
   public String create(ContainerSpec spec) {
     String volume = dataVolume(spec.name());
@@ -210,27 +228,63 @@ public final class DockerRuntime implements InstanceRuntime, AutoCloseable {
           // First the volume (an existing one is used as it is), so the container never gets an
           // anonymous volume for the image's /data instead.
           client.createVolumeCmd().withName(volume).withLabels(spec.labels()).exec();
+          String id;
           try {
-            return client
-                .createContainerCmd(spec.image())
-                .withName(spec.name())
-                .withEnv(
-                    spec.env().entrySet().stream()
-                        .map(e -> e.getKey() + "=" + e.getValue())
-                        .toList())
-                .withLabels(spec.labels())
-                .withHostConfig(hostConfig(spec, volume))
-                .exec()
-                .getId();
+            id =
+                client
+                    .createContainerCmd(spec.image())
+                    .withName(spec.name())
+                    .withEnv(environment(spec))
+                    .withLabels(spec.labels())
+                    .withHostConfig(hostConfig(spec, volume))
+                    .exec()
+                    .getId();
           } catch (ConflictException e) {
             // The name is taken: an earlier attempt of this step already created it.
-            String id = client.inspectContainerCmd(spec.name()).exec().getId();
+            id = client.inspectContainerCmd(spec.name()).exec().getId();
             log.debug("Container {} already exists as {}", spec.name(), id);
-            return id;
           } catch (NotFoundException e) {
             throw new ImageNotFoundException(spec.image());
           }
+          if (spec.hasTrustedCertificates()) {
+            copyTrustedCertificates(id, spec.trustedCertificates());
+          }
+          return id;
         });
+  }
+
+  private static List<String> environment(ContainerSpec spec) {
+    List<String> env = new ArrayList<>();
+    spec.env().forEach((key, value) -> env.add(key + "=" + value));
+    if (spec.hasTrustedCertificates()) {
+      env.add(ContainerSpec.NODE_EXTRA_CA_CERTS + "=" + TRUSTED_CERTIFICATES_PATH);
+    }
+    return env;
+  }
+
+  /** Writes {@value #TRUSTED_CERTIFICATES_PATH} through Docker's archive API (a one-file tar). */
+  private void copyTrustedCertificates(String id, String pem) {
+    byte[] content = pem.getBytes(StandardCharsets.UTF_8);
+    ByteArrayOutputStream archive = new ByteArrayOutputStream(content.length + 2048);
+    int slash = TRUSTED_CERTIFICATES_PATH.lastIndexOf('/');
+    try (TarArchiveOutputStream tar = new TarArchiveOutputStream(archive)) {
+      TarArchiveEntry entry = new TarArchiveEntry(TRUSTED_CERTIFICATES_PATH.substring(slash + 1));
+      entry.setSize(content.length);
+      entry.setMode(0100644); // a regular file, rw-r--r--
+      entry.setIds(0, 0); // dockerd keeps the archive's owner
+      entry.setModTime(System.currentTimeMillis());
+      tar.putArchiveEntry(entry);
+      tar.write(content);
+      tar.closeArchiveEntry();
+    } catch (IOException e) {
+      throw new IllegalStateException("Could not pack the trusted certificates", e);
+    }
+    client
+        .copyArchiveToContainerCmd(id)
+        .withRemotePath(TRUSTED_CERTIFICATES_PATH.substring(0, slash))
+        .withTarInputStream(new ByteArrayInputStream(archive.toByteArray()))
+        .exec();
+    log.debug("Copied trusted certificates into container {}", id);
   }
 
   private static HostConfig hostConfig(ContainerSpec spec, String volume) {

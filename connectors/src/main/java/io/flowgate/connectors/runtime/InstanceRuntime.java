@@ -33,7 +33,9 @@ public interface InstanceRuntime extends AutoCloseable {
    * Creates (but does not start) a container. If a container named {@code spec.name()} already
    * exists, returns its id instead, so a retried provisioning step creates nothing twice. The
    * persistent data of that name is created too, or used again when an earlier container of that
-   * name left it.
+   * name left it. The spec's {@linkplain ContainerSpec#trustedCertificates() trusted certificates}
+   * belong to the container, not to the persistent data: Node.js trusts them from the first start
+   * on, and a container created anew without them no longer does.
    */
   String create(ContainerSpec spec);
 

@@ -54,6 +54,8 @@ import org.slf4j.LoggerFactory;
  * node-red/node_modules/...    Node-RED, installed with npm on first start when no home is given
  * instances/&lt;name&gt;/            one folder per instance, owner-only: env values may be secrets
  *   spec.json                  the spec as created (owner-only: it holds the environment)
+ *   trusted-ca.pem             the spec's trusted certificates, if any, named by
+ *                              NODE_EXTRA_CA_CERTS when Node-RED starts
  *   node-red.log               stdout and stderr, appended across starts
  *   pid                        the running (or last) process id
  *   run.json                   pid, start time and, once known, exit code of the last start
@@ -96,6 +98,9 @@ public final class LocalProcessRuntime implements InstanceRuntime {
   static final String RUN_FILE = "run.json";
   static final String PID_FILE = "pid";
   static final String LOG_FILE = "node-red.log";
+
+  /** The instance's {@linkplain ContainerSpec#trustedCertificates() trusted certificates}. */
+  static final String TRUSTED_CERTIFICATES_FILE = "trusted-ca.pem";
 
   /** The folder below the work directory that holds each instance's userDir. */
   static final String DATA_DIR = "data";
@@ -281,6 +286,14 @@ public final class LocalProcessRuntime implements InstanceRuntime {
         createPrivateDirectory(dir);
         Files.createDirectories(dataDir);
         createPrivateDirectory(userDir(id));
+        // Before spec.json, which marks the instance as created: a retry writes it again.
+        Path certificates = dir.resolve(TRUSTED_CERTIFICATES_FILE);
+        if (spec.hasTrustedCertificates()) {
+          writeAtomically(
+              certificates, spec.trustedCertificates().getBytes(StandardCharsets.UTF_8), false);
+        } else {
+          Files.deleteIfExists(certificates); // left by a failed create of another spec
+        }
         StoredSpec stored =
             new StoredSpec(
                 spec.name(),
@@ -323,6 +336,10 @@ public final class LocalProcessRuntime implements InstanceRuntime {
               .redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve(LOG_FILE).toFile()));
       Map<String, String> environment = builder.environment();
       Map<String, String> wanted = environment(System.getenv(), spec.env());
+      Path certificates = dir.resolve(TRUSTED_CERTIFICATES_FILE);
+      if (Files.isRegularFile(certificates)) {
+        wanted.put(ContainerSpec.NODE_EXTRA_CA_CERTS, certificates.toString());
+      }
       environment.clear();
       environment.putAll(wanted);
       Process process;
@@ -425,7 +442,8 @@ public final class LocalProcessRuntime implements InstanceRuntime {
 
   /**
    * What an instance's process sees: PATH and HOME of this JVM and the spec's variables, nothing
-   * else (the engine's own environment may hold its secrets).
+   * else (the engine's own environment may hold its secrets); {@link #start} adds {@value
+   * ContainerSpec#NODE_EXTRA_CA_CERTS} for trusted certificates.
    */
   static Map<String, String> environment(Map<String, String> jvm, Map<String, String> spec) {
     Map<String, String> environment = new LinkedHashMap<>();

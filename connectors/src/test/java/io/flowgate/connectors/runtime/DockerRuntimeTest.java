@@ -7,21 +7,25 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.github.dockerjava.api.command.InspectContainerResponse;
 import com.github.dockerjava.api.command.InspectVolumeResponse;
+import com.github.dockerjava.api.exception.NotFoundException;
 import com.github.dockerjava.api.model.HostConfig;
 import io.flowgate.connectors.testing.Await;
 import io.flowgate.connectors.testing.DockerCondition;
 import io.flowgate.connectors.testing.FreePort;
 import io.flowgate.connectors.testing.RequiresDocker;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.PipedInputStream;
 import java.io.PipedOutputStream;
 import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicReference;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
+import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
 import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
 import org.apache.commons.compress.archivers.tar.TarConstants;
 import org.junit.jupiter.api.AfterEach;
@@ -209,6 +213,55 @@ class DockerRuntimeTest {
     assertThatThrownBy(() -> docker.readDataFile(name, "big.bin"))
         .isInstanceOf(InstanceRuntimeException.class)
         .hasMessageContaining("more than the " + InstanceRuntime.MAX_DATA_FILE_BYTES);
+  }
+
+  @Test
+  void trustedCertificatesAreAFileOfTheContainerNotOfItsVolume() throws Exception {
+    String name = containerName();
+    ContainerSpec spec =
+        ContainerSpec.builder(name, DockerCondition.nodeRedImage())
+            .label(RUN_LABEL, run)
+            .trustedCertificates(ContainerSpecTest.PEM)
+            .build();
+
+    String id = docker.create(spec);
+    assertThat(docker.create(spec)).as("a retried create").isEqualTo(id);
+
+    assertThat(docker.dockerClient().inspectContainerCmd(id).exec().getConfig().getEnv())
+        .contains("NODE_EXTRA_CA_CERTS=" + DockerRuntime.TRUSTED_CERTIFICATES_PATH);
+    try (InputStream archive =
+            docker
+                .dockerClient()
+                .copyArchiveFromContainerCmd(id, DockerRuntime.TRUSTED_CERTIFICATES_PATH)
+                .exec();
+        TarArchiveInputStream tar = new TarArchiveInputStream(archive)) {
+      TarArchiveEntry entry = tar.getNextEntry();
+      assertThat(entry.isFile()).isTrue();
+      assertThat(entry.getMode() & 07777).as("mode").isEqualTo(0644);
+      assertThat(entry.getLongUserId()).as("owner").isZero();
+      assertThat(new String(tar.readAllBytes(), StandardCharsets.UTF_8))
+          .isEqualTo(ContainerSpecTest.PEM);
+    }
+    assertThat(docker.readDataFile(name, "flowgate-ca.pem")).as("nothing in the volume").isEmpty();
+
+    // Created anew without them: neither file nor variable.
+    docker.remove(id);
+    String plain =
+        docker.create(
+            ContainerSpec.builder(name, DockerCondition.nodeRedImage())
+                .label(RUN_LABEL, run)
+                .build());
+
+    assertThat(docker.dockerClient().inspectContainerCmd(plain).exec().getConfig().getEnv())
+        .noneMatch(variable -> variable.startsWith("NODE_EXTRA_CA_CERTS="));
+    assertThatThrownBy(
+            () ->
+                docker
+                    .dockerClient()
+                    .copyArchiveFromContainerCmd(plain, DockerRuntime.TRUSTED_CERTIFICATES_PATH)
+                    .exec()
+                    .close())
+        .isInstanceOf(NotFoundException.class);
   }
 
   @Test

@@ -14,6 +14,7 @@ import io.flowgate.connectors.nodered.NodeRedCredentials;
 import io.flowgate.connectors.nodered.ProbeResult;
 import io.flowgate.connectors.testing.Await;
 import io.flowgate.connectors.testing.FreePort;
+import io.flowgate.connectors.testing.SelfSignedHttpsServer;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.net.URI;
@@ -334,6 +335,77 @@ abstract class InstanceRuntimeContract {
     assertThat(runtime.readDataFile(name, "flows_cred.json"))
         .as("read while stopped")
         .hasValueSatisfying(content -> assertThat(content).isEqualTo(stored));
+  }
+
+  @Test
+  void theInstanceTrustsTheCertificatesOfItsSpecAndNoOthers() throws Exception {
+    try (SelfSignedHttpsServer upstream =
+        SelfSignedHttpsServer.start("answered over TLS in run " + run)) {
+      int port = FreePort.find();
+      String name = newName();
+      URI editor = editorUrl(port);
+      URI endpoint = editor.resolve("flowgate-tls-" + run);
+      ContainerSpec trusting =
+          spec(name, port).trustedCertificates(upstream.certificatePem()).build();
+
+      String id = runtime.create(trusting);
+      assertThat(runtime.create(trusting)).as("a retried create").isEqualTo(id);
+      runtime.start(id);
+      awaitEditor(editor);
+      try (HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+          NodeRedAdminClient admin = new NodeRedAdminClient(editor, Duration.ofSeconds(10))) {
+        admin.setFlows(
+            httpsRequestFlow(endpoint.getPath(), upstream.url()),
+            admin.getFlows().rev(),
+            DeploymentType.FULL);
+
+        assertThat(awaitAnswer(http, endpoint, 200)).isEqualTo(upstream.body());
+        assertThat(upstream.requests()).isEqualTo(1);
+
+        // The same userDir, so the same flows, but a spec without the certificate.
+        runtime.remove(id);
+        String untrusting = runtime.create(spec(name, port).build());
+        runtime.start(untrusting);
+        awaitEditor(editor);
+
+        assertThat(awaitAnswer(http, endpoint, 502)).contains("self-signed certificate");
+        assertThat(upstream.requests()).as("no request past the TLS handshake").isEqualTo(1);
+      }
+    }
+  }
+
+  /**
+   * A tab whose flow answers GET {@code path} with what GET {@code upstream} answered, or with 502
+   * and the error when that request fails.
+   */
+  static List<JsonNode> httpsRequestFlow(String path, URI upstream) throws IOException {
+    String flow =
+        """
+        [
+          {"id": "fg-tls-tab", "type": "tab", "label": "Trusted certificates", "disabled": false},
+          {"id": "fg-tls-in", "type": "http in", "z": "fg-tls-tab", "name": "",
+           "url": "%s", "method": "get", "upload": false, "x": 120, "y": 80,
+           "wires": [["fg-tls-request"]]},
+          {"id": "fg-tls-request", "type": "http request", "z": "fg-tls-tab", "name": "",
+           "method": "GET", "ret": "txt", "paytoqs": "ignore", "url": "%s", "tls": "",
+           "persist": false, "proxy": "", "insecureHTTPParser": false, "authType": "",
+           "senderr": true, "headers": [], "x": 320, "y": 80, "wires": [["fg-tls-out"]]},
+          {"id": "fg-tls-catch", "type": "catch", "z": "fg-tls-tab", "name": "",
+           "scope": ["fg-tls-request"], "uncaught": false, "x": 120, "y": 160,
+           "wires": [["fg-tls-failed"]]},
+          {"id": "fg-tls-failed", "type": "change", "z": "fg-tls-tab", "name": "",
+           "rules": [
+             {"t": "set", "p": "statusCode", "pt": "msg", "to": "502", "tot": "num"},
+             {"t": "set", "p": "payload", "pt": "msg", "to": "error.message", "tot": "msg"}],
+           "x": 320, "y": 160, "wires": [["fg-tls-out"]]},
+          {"id": "fg-tls-out", "type": "http response", "z": "fg-tls-tab", "name": "",
+           "statusCode": "", "headers": {}, "x": 520, "y": 80, "wires": []}
+        ]
+        """
+            .formatted(path, upstream);
+    List<JsonNode> nodes = new ArrayList<>();
+    JSON.readTree(flow).forEach(nodes::add);
+    return nodes;
   }
 
   /** A tab with an http request node that has basic-auth credentials. */

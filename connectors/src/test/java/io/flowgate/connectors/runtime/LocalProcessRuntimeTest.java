@@ -301,6 +301,48 @@ class LocalProcessRuntimeTest {
   }
 
   @Test
+  void trustedCertificatesAreAFileOfTheInstanceThatNodeJsIsPointedAt() throws Exception {
+    // A stand-in for node that records what NODE_EXTRA_CA_CERTS names.
+    Path seen = workDir.resolve("seen-by-node.pem");
+    Path fakeNode =
+        executable(
+            "fake-node",
+            """
+            #!/bin/sh
+            if [ -n "$NODE_EXTRA_CA_CERTS" ]; then cat "$NODE_EXTRA_CA_CERTS"; else printf none; fi > '%s'
+            """
+                .formatted(seen));
+    Path home = Files.createDirectories(workDir.resolve("home"));
+    Files.createFile(home.resolve("red.js"));
+    try (LocalProcessRuntime runtime =
+        new LocalProcessRuntime(workDir, home, fakeNode.toString(), "npm")) {
+      String id =
+          runtime.create(
+              ContainerSpec.builder("flowgate-local-ca", "img")
+                  .trustedCertificates(ContainerSpecTest.PEM)
+                  .build());
+      Path dir = workDir.resolve("instances").resolve(id);
+      Path certificates = dir.resolve(LocalProcessRuntime.TRUSTED_CERTIFICATES_FILE);
+      assertThat(certificates).hasContent(ContainerSpecTest.PEM);
+      assertThat(dir.resolve("spec.json")).content().doesNotContain("CERTIFICATE");
+
+      runtime.start(id);
+      awaitExit(runtime, id);
+
+      assertThat(seen).hasContent(ContainerSpecTest.PEM);
+
+      runtime.remove(id);
+      runtime.create(ContainerSpec.builder(id, "img").build());
+      assertThat(certificates).as("gone with the instance folder").doesNotExist();
+      runtime.start(id);
+      awaitExit(runtime, id);
+
+      assertThat(seen).hasContent("none");
+      runtime.remove(id);
+    }
+  }
+
+  @Test
   void anInstanceWhoseStarterIsGoneIsFoundAndStopped() throws Exception {
     // As after an engine restart: the process was started by a parent that no longer exists.
     Path fakeNode =
