@@ -88,6 +88,8 @@ public record FlowgateProperties(
    * @param restartWindow the window {@code maxRestarts} counts in
    * @param callbackTimeout how long a callback receiver may take to answer
    * @param stacks Node-RED images teams may choose besides the platform's own
+   * @param caFile PEM certificates instances trust besides the public ones (a TLS-inspecting proxy,
+   *     a private npm registry), or null
    */
   public record Instances(
       @DefaultValue("localhost") String host,
@@ -100,7 +102,8 @@ public record FlowgateProperties(
       @DefaultValue("5") int maxRestarts,
       @DefaultValue("PT10M") Duration restartWindow,
       @DefaultValue("PT10S") Duration callbackTimeout,
-      List<String> stacks) {
+      List<String> stacks,
+      Path caFile) {
 
     public Instances {
       stacks = stacks == null ? List.of() : stacks.stream().filter(s -> !s.isBlank()).toList();

@@ -1,8 +1,13 @@
 package io.flowgate.engine.instance;
 
 import io.flowgate.connectors.runtime.ContainerSpec;
+import io.flowgate.engine.FlowgateProperties;
 import io.flowgate.engine.platform.InstallationService;
 import io.flowgate.engine.secret.SecretBox;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.springframework.stereotype.Component;
@@ -19,16 +24,19 @@ class InstanceContainers {
   private final InstanceRepository instances;
   private final SecretBox secrets;
   private final String installationId;
+  private final String trustedCertificates;
 
   InstanceContainers(
       InstanceEnvRepository env,
       InstanceRepository instances,
       SecretBox secrets,
-      InstallationService installation) {
+      InstallationService installation,
+      FlowgateProperties properties) {
     this.env = env;
     this.instances = instances;
     this.secrets = secrets;
     this.installationId = installation.installation().id().toString();
+    this.trustedCertificates = readCertificates(properties.instances().caFile());
   }
 
   static String containerName(String instanceId) {
@@ -67,7 +75,25 @@ class InstanceContainers {
         .memoryBytes(instance.memoryBytes())
         // the reconciler restarts instances (for both runtimes, and audited), not the runtime
         .restartPolicy(io.flowgate.connectors.runtime.RestartPolicy.NO)
+        .trustedCertificates(trustedCertificates)
         .build();
+  }
+
+  /** FLOWGATE_INSTANCE_CA_FILE, read once: a file that cannot be read stops the start. */
+  private static String readCertificates(Path file) {
+    if (file == null || file.toString().isBlank()) {
+      return null;
+    }
+    try {
+      return Files.readString(file, StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      throw new IllegalStateException(
+          "FLOWGATE_INSTANCE_CA_FILE (or NODE_EXTRA_CA_CERTS) names "
+              + file
+              + ", which cannot be read: "
+              + e.getMessage(),
+          e);
+    }
   }
 
   String editorPassword(InstanceRow instance) {

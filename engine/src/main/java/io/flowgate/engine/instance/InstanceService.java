@@ -54,7 +54,7 @@ public class InstanceService {
   }
 
   static final String EDITOR_USER = "admin";
-  private static final Set<String> RESERVED_ENV = Set.of("PORT");
+  private static final Set<String> RESERVED_ENV = Set.of("PORT", "NODE_EXTRA_CA_CERTS");
   private static final List<String> RESERVED_ENV_PREFIXES = List.of("NODE_RED_", "FLOWGATE_");
   private static final int MAX_LOG_LINES = 5000;
 
@@ -406,7 +406,8 @@ public class InstanceService {
             "env[" + i + "].name",
             "'"
                 + name
-                + "' is set by Flowgate (PORT, NODE_RED_*, FLOWGATE_*); choose another name");
+                + "' is set by Flowgate (PORT, NODE_EXTRA_CA_CERTS, NODE_RED_*, FLOWGATE_*);"
+                + " choose another name");
       }
       if (!seen.add(name)) {
         throw ApiProblem.invalid("env[" + i + "].name", "'" + name + "' is given twice");

@@ -8,6 +8,8 @@ import io.flowgate.connectors.runtime.InstanceRuntime;
 import io.flowgate.connectors.storage.ObjectStore;
 import io.flowgate.connectors.testing.Await;
 import io.flowgate.engine.testing.ApiTestSupport;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
@@ -30,6 +32,17 @@ public abstract class InstanceTestSupport extends ApiTestSupport {
     registry.add("camunda.bpm.job-execution.enabled", () -> "true");
     registry.add("flowgate.instances.reconcile-interval", () -> "PT1S");
     registry.add("flowgate.instances.memory-mb", () -> "256");
+    // instances install modules from the npm registry through whatever TLS proxy the host trusts
+    registry.add("flowgate.instances.ca-file", InstanceTestSupport::hostCertificates);
+  }
+
+  private static String hostCertificates() {
+    String named = System.getenv("NODE_EXTRA_CA_CERTS");
+    if (named != null && Files.isReadable(Path.of(named))) {
+      return named;
+    }
+    Path debian = Path.of("/etc/ssl/certs/ca-certificates.crt");
+    return Files.isReadable(debian) ? debian.toString() : "";
   }
 
   @Autowired protected InstanceRuntime runtime;

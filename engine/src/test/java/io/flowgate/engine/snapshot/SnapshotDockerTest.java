@@ -7,6 +7,8 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.flowgate.connectors.nodered.DeploymentType;
 import io.flowgate.connectors.nodered.NodeRedAdminClient;
+import io.flowgate.connectors.testing.Await;
+import io.flowgate.engine.instance.CallbackReceiver;
 import io.flowgate.engine.instance.InstanceDockerTestSupport;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -35,6 +37,9 @@ class SnapshotDockerTest extends InstanceDockerTestSupport {
           .connectTimeout(Duration.ofSeconds(5))
           .build();
   private static final String EXPORT_SECRET = "export-secret-for-the-test";
+  // a small real node module from the npm registry, installed inside the instance
+  private static final String RANDOM_MODULE = "node-red-node-random";
+  private static final String RANDOM_VERSION = "0.4.1";
 
   @DynamicPropertySource
   static void fewBackups(DynamicPropertyRegistry registry) {
@@ -43,7 +48,8 @@ class SnapshotDockerTest extends InstanceDockerTestSupport {
 
   @Test
   void snapshotsMoveWithTheirCredentialsDiffRollBackAndUndoABadDeploy() throws Exception {
-    try (ProtectedEndpoint endpoint = new ProtectedEndpoint()) {
+    try (ProtectedEndpoint endpoint = new ProtectedEndpoint();
+        CallbackReceiver callbacks = new CallbackReceiver()) {
       Map<String, Object> requestA = request("line-a");
       requestA.put("flows", callingFlows(endpoint.url()));
       requestA.put("env", List.of(body("name", "LINE", "value", "a")));
@@ -54,14 +60,18 @@ class SnapshotDockerTest extends InstanceDockerTestSupport {
       assertThat(call(instanceA, "/call")).isEqualTo("200 " + ProtectedEndpoint.ANSWER);
       assertThat(call(instanceB, "/call")).startsWith("404");
 
+      // a module installed on A, used by a node of its flows
+      addRandomNode(a);
+
       // a snapshot holds the flows and the credential, and never shows the credential
       JsonNode v1 = snapshot(a, "v1");
       assertThat(v1.path("hash").asText()).hasSize(64);
-      assertThat(v1.path("nodeCount").asInt()).isEqualTo(4);
+      assertThat(v1.path("nodeCount").asInt()).isEqualTo(5);
       JsonNode content = expect(get(path(v1, "/content"), as(owner)), 200).json();
       assertThat(content.path("nodesWithCredentials")).extracting(JsonNode::asText).contains("req");
       assertThat(content.toString()).doesNotContain(ProtectedEndpoint.PASSWORD);
       assertThat(content.path("modules").path("node-red").asText()).isEqualTo("4.1.8");
+      assertThat(content.path("modules").path(RANDOM_MODULE).asText()).isEqualTo(RANDOM_VERSION);
       // taking it again changes nothing: same content, same address
       JsonNode again = snapshot(a, "v1 again");
       assertThat(again.path("hash").asText()).isEqualTo(v1.path("hash").asText());
@@ -71,6 +81,11 @@ class SnapshotDockerTest extends InstanceDockerTestSupport {
       instanceB = awaitSettled(b, "running");
       assertThat(call(instanceB, "/call")).isEqualTo("200 " + ProtectedEndpoint.ANSWER);
       assertThat(instanceB.path("env").toString()).contains("LINE");
+      assertThat(instanceB.path("snapshotId").asText()).isEqualTo(v1.path("id").asText());
+      try (NodeRedAdminClient client = adminClient(b)) {
+        assertThat(client.modules())
+            .anySatisfy(module -> assertThat(module.module()).isEqualTo(RANDOM_MODULE));
+      }
 
       // the diff of two snapshots says exactly what changed between them
       changeFlowsOfA(a);
@@ -122,8 +137,31 @@ class SnapshotDockerTest extends InstanceDockerTestSupport {
           .put("value", "--require=/nonexistent-flowgate-module.js");
       broken.put("hash", CanonicalJson.sha256(CanonicalJson.bytes(brokenContent)));
       JsonNode brokenSnapshot = expect(importInto(a, EXPORT_SECRET, broken), 201).json();
-      deploy(a, "rollback", brokenSnapshot.path("id").asText());
+      expect(
+          post(
+              "/api/v1/instances/" + a + "/actions/rollback",
+              as(owner),
+              body(
+                  "snapshotId",
+                  brokenSnapshot.path("id").asText(),
+                  "callbackUrl",
+                  callbacks.url())),
+          202);
       instanceA = awaitSettled(a, "running");
+      JsonNode told =
+          JSON.readTree(
+              Await.until(
+                      "the rollback's callback",
+                      Duration.ofSeconds(30),
+                      Duration.ofMillis(100),
+                      callbacks::calls,
+                      calls -> !calls.isEmpty())
+                  .get(0)
+                  .body());
+      assertThat(told.path("operation").asText()).isEqualTo("rollback");
+      assertThat(told.path("state").asText()).isEqualTo("running");
+      assertThat(told.path("reason").asText()).contains("failed and was undone");
+      assertThat(told.path("snapshotId").asText()).isEqualTo(brokenSnapshot.path("id").asText());
       assertThat(instanceA.path("stateReason").asText()).contains("failed and was undone");
       assertThat(instanceA.path("lastFailureReason").asText()).contains("failed and was undone");
       assertThat(instanceA.path("env").toString()).doesNotContain("NODE_OPTIONS");
@@ -168,6 +206,54 @@ class SnapshotDockerTest extends InstanceDockerTestSupport {
     }
   }
 
+  @Test
+  void teamViewersReadSnapshotsMembersChangeThemOthersDoNotSeeThem() {
+    String viewer = createUser(organization, unique("viewer"), "member");
+    putMember(team, viewer, "viewer", false);
+    String stranger = createUser(organization, unique("stranger"), "member");
+    String otherOrganization = createOrganization(unique("Other"));
+    String outsider = createUser(otherOrganization, unique("outsider"), "admin");
+    String id = create(request("viewed"));
+    awaitSettled(id, "running");
+    JsonNode snapshot = snapshot(id, "seen by viewers");
+    String path = path(snapshot, "");
+
+    assertThat(get(path, as(viewer)).status()).isEqualTo(200);
+    assertThat(get(path + "/content", as(viewer)).status()).isEqualTo(200);
+    assertThat(get("/api/v1/instances/" + id + "/snapshots", as(viewer)).status()).isEqualTo(200);
+    assertThat(
+            post("/api/v1/instances/" + id + "/snapshots", as(viewer), body("name", "x")).status())
+        .isEqualTo(403);
+    assertThat(post(path + "/export", as(viewer), body("secret", EXPORT_SECRET)).status())
+        .isEqualTo(403);
+    assertThat(
+            post(
+                    "/api/v1/instances/" + id + "/actions/rollback",
+                    as(viewer),
+                    body("snapshotId", snapshot.path("id").asText()))
+                .status())
+        .isEqualTo(403);
+    assertThat(delete(path, as(viewer)).status()).isEqualTo(403);
+    for (String notInTheTeam : List.of(stranger, outsider)) {
+      assertThat(get(path, as(notInTheTeam)).status()).isEqualTo(404);
+      assertThat(get(path + "/content", as(notInTheTeam)).status()).isEqualTo(404);
+      assertThat(delete(path, as(notInTheTeam)).status()).isEqualTo(404);
+    }
+    // bad input says what to fix and changes nothing
+    assertThat(
+            post("/api/v1/instances/" + id + "/snapshots", as(owner), body("name", " ")).status())
+        .isEqualTo(400);
+    JsonNode missing =
+        expect(post("/api/v1/instances/" + id + "/actions/deploy", as(owner), body()), 400).json();
+    assertThat(missing.path("detail").asText()).contains("snapshotId");
+    assertThat(post(path + "/export", as(owner), body("secret", "short")).status()).isEqualTo(400);
+    assertThat(get("/api/v1/instances/" + id + "/snapshots", as(owner)).json()).hasSize(1);
+    assertThat(instance(id).path("operation").isMissingNode()).isTrue();
+
+    expect(delete("/api/v1/instances/" + id, as(owner)), 202);
+    awaitGone(id);
+  }
+
   private JsonNode snapshot(String instanceId, String name) {
     return expect(
             post("/api/v1/instances/" + instanceId + "/snapshots", as(owner), body("name", name)),
@@ -193,6 +279,28 @@ class SnapshotDockerTest extends InstanceDockerTestSupport {
 
   private static String path(JsonNode snapshot, String suffix) {
     return "/api/v1/snapshots/" + snapshot.path("id").asText() + suffix;
+  }
+
+  /** Installs a node module on the instance and adds one of its nodes to the flows. */
+  private void addRandomNode(String instanceId) {
+    try (NodeRedAdminClient client = adminClient(instanceId)) {
+      client.installModule(RANDOM_MODULE, RANDOM_VERSION, Duration.ofMinutes(3));
+      List<JsonNode> flows = new ArrayList<>(client.getFlows().flows());
+      flows.add(
+          JSON.createObjectNode()
+              .put("id", "dice")
+              .put("type", "random")
+              .put("z", "tab.call")
+              .put("name", "dice")
+              .put("low", 1)
+              .put("high", 6)
+              .put("inte", "true")
+              .put("property", "payload")
+              .put("x", 300)
+              .put("y", 220)
+              .set("wires", JSON.createArrayNode().add(JSON.createArrayNode())));
+      client.setFlows(flows, null, DeploymentType.FULL);
+    }
   }
 
   /** Renames the http request node and adds a debug node after it, through the Admin API. */
