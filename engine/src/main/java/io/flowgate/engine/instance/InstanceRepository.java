@@ -5,7 +5,9 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.time.Instant;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
@@ -226,6 +228,27 @@ class InstanceRepository {
     jdbc.sql("update flowgate.instance set restarts = ?, last_restart_at = ? where id = ?")
         .params(restarts, Timestamp.from(at), id)
         .update();
+  }
+
+  /** The pipeline stages that target the instance: {pipelineId, pipeline, stageId, stage}. */
+  List<Map<String, Object>> pipelineStages(String id) {
+    return jdbc.sql(
+            "select p.id as pipeline_id, p.name as pipeline, s.id as stage_id, s.name as stage"
+                + " from flowgate.pipeline_stage_instance t"
+                + " join flowgate.pipeline_stage s on s.id = t.stage_id"
+                + " join flowgate.pipeline p on p.id = s.pipeline_id"
+                + " where t.instance_id = ? order by p.id, s.position")
+        .param(id)
+        .query(
+            (rs, row) -> {
+              Map<String, Object> stage = new LinkedHashMap<>();
+              stage.put("pipelineId", rs.getString("pipeline_id"));
+              stage.put("pipeline", rs.getString("pipeline"));
+              stage.put("stageId", rs.getString("stage_id"));
+              stage.put("stage", rs.getString("stage"));
+              return stage;
+            })
+        .list();
   }
 
   void delete(String id) {

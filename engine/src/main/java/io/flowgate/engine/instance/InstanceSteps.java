@@ -292,13 +292,16 @@ public class InstanceSteps {
         .lock(instanceId)
         .ifPresent(
             instance -> {
+              Map<String, Object> details = new LinkedHashMap<>();
+              details.put("name", instance.name());
+              details.put("processInstanceId", processInstanceId);
+              // the stages lose the instance as a target with it (the rows cascade)
+              List<Map<String, Object>> stages = instances.pipelineStages(instanceId);
+              if (!stages.isEmpty()) {
+                details.put("pipelineStages", stages);
+              }
               instances.delete(instanceId);
-              audit.record(
-                  InstanceService.event(
-                      "system",
-                      "instance.deleted",
-                      instance,
-                      Map.of("name", instance.name(), "processInstanceId", processInstanceId)));
+              audit.record(InstanceService.event("system", "instance.deleted", instance, details));
             });
   }
 
