@@ -7,6 +7,7 @@ import io.flowgate.engine.application.Application;
 import io.flowgate.engine.application.ApplicationService;
 import io.flowgate.engine.audit.AuditEvent;
 import io.flowgate.engine.audit.AuditLog;
+import io.flowgate.engine.callback.CallbackUrls;
 import io.flowgate.engine.platform.Ids;
 import io.flowgate.engine.secret.SecretBox;
 import io.flowgate.engine.security.AccessPolicy.TeamAction;
@@ -14,8 +15,6 @@ import io.flowgate.engine.security.Caller;
 import io.flowgate.engine.team.Team;
 import io.flowgate.engine.team.TeamService;
 import io.flowgate.engine.web.ApiProblem;
-import java.net.URI;
-import java.net.URISyntaxException;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -108,7 +107,7 @@ public class InstanceService {
     List<InstanceEnvRepository.StoredEnvVar> environment = environment(request.env());
     String flows = flows(request.flows());
     String settings = NodeRedSettings.validate(request.settings());
-    String callbackUrl = callbackUrl(request.callbackUrl());
+    String callbackUrl = CallbackUrls.validate(request.callbackUrl());
     quota.reserve(team);
     if (instances.nameTaken(team.id(), request.name())) {
       throw ApiProblem.conflict(
@@ -182,7 +181,7 @@ public class InstanceService {
 
   @Transactional
   public Accepted act(Caller caller, String id, InstanceAction action, String requestedCallback) {
-    String callbackUrl = callbackUrl(requestedCallback);
+    String callbackUrl = CallbackUrls.validate(requestedCallback);
     find(caller, id, TeamAction.WRITE);
     // in a transaction of its own: the truth about a cancelled operation stays even if this
     // action is refused
@@ -235,7 +234,7 @@ public class InstanceService {
       String requestedCallback,
       Map<String, Object> auditDetails,
       OperationStart start) {
-    String callbackUrl = callbackUrl(requestedCallback);
+    String callbackUrl = CallbackUrls.validate(requestedCallback);
     find(caller, id, TeamAction.WRITE);
     ownTransaction.executeWithoutResult(status -> settleIfCancelled(id));
     InstanceRow instance = instances.lock(id).orElseThrow(() -> notFound(id));
@@ -265,7 +264,7 @@ public class InstanceService {
    */
   @Transactional
   public Accepted delete(Caller caller, String id, String requestedCallback) {
-    String callbackUrl = callbackUrl(requestedCallback);
+    String callbackUrl = CallbackUrls.validate(requestedCallback);
     find(caller, id, TeamAction.WRITE);
     InstanceRow instance = instances.lock(id).orElseThrow(() -> notFound(id));
     if (instance.state() == InstanceState.DELETING && instance.operation() != null) {
@@ -438,25 +437,6 @@ public class InstanceService {
       }
     }
     return flows.toString();
-  }
-
-  static String callbackUrl(String requested) {
-    if (requested == null || requested.isBlank()) {
-      return null;
-    }
-    try {
-      URI uri = new URI(requested.strip());
-      if (!uri.isAbsolute()
-          || !("http".equals(uri.getScheme()) || "https".equals(uri.getScheme()))
-          || uri.getHost() == null
-          || uri.getUserInfo() != null) {
-        throw new URISyntaxException(requested, "not an absolute http(s) URL");
-      }
-      return uri.toString();
-    } catch (URISyntaxException e) {
-      throw ApiProblem.invalid(
-          "callbackUrl", "must be an absolute http:// or https:// URL without user info");
-    }
   }
 
   private Instance view(InstanceRow row) {

@@ -173,6 +173,30 @@ public class LiveInstances {
     steps.waitForEditor(instanceId);
   }
 
+  /**
+   * Claims the instance for a process of another feature (a promotion), under the rule of one
+   * operation at a time.
+   *
+   * @return whether the process holds it now (false: another operation works on it)
+   */
+  @Transactional
+  public boolean claim(String instanceId, String operation, String processInstanceId) {
+    InstanceRow row = instances.lock(instanceId).orElse(null);
+    if (row == null) {
+      throw new InstanceStepFailed("Instance " + instanceId + " no longer exists");
+    }
+    if (row.operation() != null) {
+      return processInstanceId.equals(row.operationProcessId());
+    }
+    instances.setOperation(instanceId, operation, processInstanceId);
+    return true;
+  }
+
+  /** Ends a claim, unless another operation holds the instance now. */
+  public void release(String instanceId, String processInstanceId) {
+    instances.endOperation(instanceId, processInstanceId);
+  }
+
   /** Records the snapshot the instance runs now. */
   public void setSnapshot(String instanceId, String snapshotId) {
     jdbc.sql("update flowgate.instance set snapshot_id = ? where id = ?")

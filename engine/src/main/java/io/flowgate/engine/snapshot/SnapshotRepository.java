@@ -85,10 +85,18 @@ class SnapshotRepository {
         .update();
   }
 
-  /** Whether something still needs the snapshot: an instance runs it. */
+  /**
+   * Whether something still needs the snapshot: an instance runs it, or a promotion names it (as
+   * what it promotes, or as a target's backup): promotions are the record of what was approved.
+   */
   boolean inUse(String id) {
-    return jdbc.sql("select count(*) from flowgate.instance where snapshot_id = ?")
-            .param(id)
+    return jdbc.sql(
+                "select (select count(*) from flowgate.instance where snapshot_id = :id)"
+                    + " + (select count(*) from flowgate.promotion where snapshot_id = :id"
+                    + " or requested_snapshot_id = :id)"
+                    + " + (select count(*) from flowgate.promotion_target"
+                    + " where backup_snapshot_id = :id)")
+            .param("id", id)
             .query(Long.class)
             .single()
         > 0;

@@ -8,6 +8,7 @@ import io.flowgate.connectors.nodered.NodeRedUnreachableException;
 import io.flowgate.engine.audit.AuditEvent;
 import io.flowgate.engine.audit.AuditLog;
 import io.flowgate.engine.instance.InstanceState;
+import io.flowgate.engine.instance.InstanceStepFailed;
 import io.flowgate.engine.instance.LiveInstances;
 import io.flowgate.engine.platform.Ids;
 import io.flowgate.engine.security.AccessPolicy.TeamAction;
@@ -25,6 +26,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import org.springframework.http.HttpStatus;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
@@ -41,6 +43,7 @@ public class SnapshotService {
   private final SnapshotCapture capture;
   private final SnapshotKey key;
   private final LiveInstances live;
+  private final SnapshotRetention retention;
   private final TeamService teams;
   private final AuditLog audit;
   private final Clock clock;
@@ -51,6 +54,7 @@ public class SnapshotService {
       SnapshotCapture capture,
       SnapshotKey key,
       LiveInstances live,
+      SnapshotRetention retention,
       TeamService teams,
       AuditLog audit,
       Clock clock) {
@@ -59,6 +63,7 @@ public class SnapshotService {
     this.capture = capture;
     this.key = key;
     this.live = live;
+    this.retention = retention;
     this.teams = teams;
     this.audit = audit;
     this.clock = clock;
@@ -101,7 +106,7 @@ public class SnapshotService {
     Snapshot snapshot = visible(caller, id, TeamAction.WRITE);
     if (snapshots.inUse(snapshot.id())) {
       throw ApiProblem.conflict(
-          "An instance runs this snapshot; deploy another snapshot to it first");
+          "An instance runs this snapshot, or a promotion records it; it stays");
     }
     snapshots.delete(snapshot.id());
     if (!snapshots.hashShared(snapshot.hash(), snapshot.id())) {
@@ -142,6 +147,64 @@ public class SnapshotService {
     requireRunning(instance);
     return SnapshotDiffer.diff(
         diffInput(open(snapshot)), diffInput(captureOrExplain(instance.id())));
+  }
+
+  /**
+   * Takes a snapshot for a process of the engine (a promotion): no caller, the actor is named.
+   *
+   * @throws io.flowgate.engine.instance.InstanceStepFailed when the instance does not run
+   */
+  @Transactional(noRollbackFor = InstanceStepFailed.class)
+  public Snapshot take(
+      String instanceId, String name, String description, SnapshotKind kind, String actor) {
+    LiveInstances.Target instance = live.require(instanceId);
+    if (instance.state() != InstanceState.RUNNING || !live.running(instanceId)) {
+      throw new InstanceStepFailed(
+          "Instance " + instance.name() + " does not run, so no snapshot can be taken of it");
+    }
+    Snapshot snapshot =
+        record(
+            instance,
+            capture.capture(instanceId).seal(key.secret()),
+            name,
+            description,
+            kind,
+            actor,
+            null);
+    audit.record(event(actor, "snapshot.created", snapshot, Map.of()));
+    if (kind == SnapshotKind.AUTO) {
+      retention.prune(instanceId);
+    }
+    return snapshot;
+  }
+
+  /** The newest snapshot of the instance that a person made or imported (no automatic ones). */
+  public Optional<Snapshot> latestOf(String instanceId) {
+    return snapshots.ofInstance(instanceId).stream()
+        .filter(snapshot -> snapshot.kind() != SnapshotKind.AUTO)
+        .findFirst();
+  }
+
+  public Optional<Snapshot> find(String id) {
+    return snapshots.find(id);
+  }
+
+  /**
+   * What deploying the snapshot would change on the instance: from what it runs now (its live flows
+   * when it runs, else the snapshot it last got, else nothing) to the snapshot.
+   */
+  public SnapshotDiff changeOn(String instanceId, String snapshotId) {
+    DiffInput to = diffInput(open(require(snapshotId)));
+    LiveInstances.Target instance = live.find(instanceId).orElse(null);
+    DiffInput from;
+    if (instance != null && instance.state() == InstanceState.RUNNING && live.running(instanceId)) {
+      from = diffInput(capture.capture(instanceId));
+    } else if (instance != null && instance.snapshotId() != null) {
+      from = diffInput(open(require(instance.snapshotId())));
+    } else {
+      from = new DiffInput(List.of(), Map.of(), Map.of(), Map.of(), null);
+    }
+    return SnapshotDiffer.diff(from, to);
   }
 
   /** The diff of two stored snapshots for the engine's own use (approval forms). */

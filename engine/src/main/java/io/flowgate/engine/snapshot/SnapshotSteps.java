@@ -50,7 +50,7 @@ public class SnapshotSteps {
    *
    * @return the backup's id
    */
-  @Transactional
+  @Transactional(noRollbackFor = InstanceStepFailed.class)
   public String backup(String instanceId, String snapshotId, String processInstanceId) {
     return snapshots
         .takenBy(processInstanceId)
