@@ -46,7 +46,6 @@ class SnapshotPromotionProcessTest {
           "markPromotionRolledBack",
           "markPromotionRejected",
           "markPromotionExpired",
-          "markPromotionRefused",
           "markPromotionFailed",
           "notifyPromotionCallback");
 

@@ -81,6 +81,7 @@ public final class DockerRuntime implements InstanceRuntime, AutoCloseable {
   private static final Instant NEVER = Instant.parse("0001-01-01T00:00:00Z");
 
   private static final Duration REMOVAL_WAIT = Duration.ofSeconds(30);
+  private static final int REMOVAL_ATTEMPTS = 4;
 
   /** How dockerd (Go's ENOTDIR) says that a path goes below a file; it answers 500 for it. */
   private static final String NOT_A_DIRECTORY = ": not a directory";
@@ -359,13 +360,26 @@ public final class DockerRuntime implements InstanceRuntime, AutoCloseable {
     run(
         "remove container " + id,
         () -> {
-          try {
-            client.removeContainerCmd(id).withForce(true).withRemoveVolumes(true).exec();
-          } catch (NotFoundException e) {
-            return; // already gone
-          } catch (ConflictException e) {
-            // "removal already in progress": another attempt is removing it; wait for that.
-            log.debug("Removal of {} already in progress; waiting", id);
+          for (int attempt = 1; ; attempt++) {
+            try {
+              client.removeContainerCmd(id).withForce(true).withRemoveVolumes(true).exec();
+              break;
+            } catch (NotFoundException e) {
+              return; // already gone
+            } catch (ConflictException e) {
+              // "removal already in progress": another attempt is removing it; wait for that.
+              log.debug("Removal of {} already in progress; waiting", id);
+              break;
+            } catch (InternalServerErrorException e) {
+              // The vfs driver sometimes finds a folder refilled while it deletes it (a process
+              // of the container still exiting); the container is then "dead": try again.
+              if (attempt >= REMOVAL_ATTEMPTS
+                  || !String.valueOf(e.getMessage()).contains("failed to remove root filesystem")) {
+                throw e;
+              }
+              log.info("Removing {} failed ({}); trying again", id, rootMessage(e));
+              pause(Duration.ofMillis(500L * attempt));
+            }
           }
           awaitGone(id);
         });

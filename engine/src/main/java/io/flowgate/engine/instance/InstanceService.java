@@ -181,37 +181,15 @@ public class InstanceService {
 
   @Transactional
   public Accepted act(Caller caller, String id, InstanceAction action, String requestedCallback) {
-    String callbackUrl = CallbackUrls.validate(requestedCallback);
-    find(caller, id, TeamAction.WRITE);
-    // in a transaction of its own: the truth about a cancelled operation stays even if this
-    // action is refused
-    ownTransaction.executeWithoutResult(status -> settleIfCancelled(id));
-    InstanceRow instance = instances.lock(id).orElseThrow(() -> notFound(id));
-    if (instance.operation() != null) {
-      throw busy(instance);
-    }
-    if (!action.allowedFrom(instance.state())) {
-      throw ApiProblem.conflict(
-          "The instance is "
-              + instance.state().value()
-              + "; "
-              + action.value()
-              + " works when it is "
-              + action.allowedStates().stream()
-                  .map(InstanceState::value)
-                  .sorted()
-                  .collect(Collectors.joining(", ")));
-    }
-    instances.setState(id, action.passingState(), null, now());
-    String processInstanceId = workflow.startAction(action, instance, callbackUrl);
-    instances.setOperation(id, action.value(), processInstanceId);
-    audit.record(
-        event(
-            caller.actor(),
-            "instance." + action.value() + "-requested",
-            instance,
-            Map.of("processInstanceId", processInstanceId, "from", instance.state().value())));
-    return new Accepted(id, processInstanceId, action.passingState());
+    return begin(
+        caller,
+        id,
+        action.value(),
+        action.allowedStates(),
+        action.passingState(),
+        requestedCallback,
+        Map.of(),
+        (instance, callbackUrl) -> workflow.startAction(action, instance, callbackUrl));
   }
 
   /** Starts another feature's process on an instance, given the instance and the callback URL. */
@@ -234,8 +212,38 @@ public class InstanceService {
       String requestedCallback,
       Map<String, Object> auditDetails,
       OperationStart start) {
+    return begin(
+        caller,
+        id,
+        operation,
+        from,
+        null,
+        requestedCallback,
+        auditDetails,
+        (instance, callbackUrl) -> start.start(view(instance), callbackUrl));
+  }
+
+  private interface ProcessStart {
+    String start(InstanceRow instance, String callbackUrl);
+  }
+
+  /**
+   * One operation at a time, only from some states: checks, puts the instance into its passing
+   * state (null: it keeps its state), starts the process and audits the request.
+   */
+  private Accepted begin(
+      Caller caller,
+      String id,
+      String operation,
+      Set<InstanceState> from,
+      InstanceState passingState,
+      String requestedCallback,
+      Map<String, Object> auditDetails,
+      ProcessStart start) {
     String callbackUrl = CallbackUrls.validate(requestedCallback);
     find(caller, id, TeamAction.WRITE);
+    // in a transaction of its own: the truth about a cancelled operation stays even if this
+    // operation is refused
     ownTransaction.executeWithoutResult(status -> settleIfCancelled(id));
     InstanceRow instance = instances.lock(id).orElseThrow(() -> notFound(id));
     if (instance.operation() != null) {
@@ -250,12 +258,17 @@ public class InstanceService {
               + " works when it is "
               + from.stream().map(InstanceState::value).sorted().collect(Collectors.joining(", ")));
     }
-    String processInstanceId = start.start(view(instance), callbackUrl);
+    if (passingState != null) {
+      instances.setState(id, passingState, null, now());
+    }
+    String processInstanceId = start.start(instance, callbackUrl);
     instances.setOperation(id, operation, processInstanceId);
     Map<String, Object> details = new LinkedHashMap<>(auditDetails);
     details.put("processInstanceId", processInstanceId);
+    details.put("from", instance.state().value());
     audit.record(event(caller.actor(), "instance." + operation + "-requested", instance, details));
-    return new Accepted(id, processInstanceId, instance.state());
+    return new Accepted(
+        id, processInstanceId, passingState == null ? instance.state() : passingState);
   }
 
   /**

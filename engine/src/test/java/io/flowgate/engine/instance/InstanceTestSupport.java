@@ -3,14 +3,19 @@ package io.flowgate.engine.instance;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.flowgate.connectors.nodered.DeploymentType;
+import io.flowgate.connectors.nodered.NodeRedAdminClient;
 import io.flowgate.connectors.runtime.ContainerState;
 import io.flowgate.connectors.runtime.InstanceRuntime;
 import io.flowgate.connectors.storage.ObjectStore;
 import io.flowgate.connectors.testing.Await;
 import io.flowgate.engine.testing.ApiTestSupport;
+import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -103,6 +108,45 @@ public abstract class InstanceTestSupport extends ApiTestSupport {
 
   protected Optional<ContainerState> container(String id) {
     return runtime.inspect("flowgate-" + id);
+  }
+
+  /** A small real node module from the npm registry, installed inside instances by tests. */
+  protected static final String RANDOM_MODULE = "node-red-node-random";
+
+  protected static final String RANDOM_VERSION = "0.4.1";
+
+  /** An Admin API client of the instance, logged in with the editor credentials the team gets. */
+  protected NodeRedAdminClient adminClient(String id) {
+    JsonNode login =
+        expect(get("/api/v1/instances/" + id + "/editor-credentials", as(owner)), 200).json();
+    NodeRedAdminClient client =
+        new NodeRedAdminClient(URI.create(login.path("url").asText()), Duration.ofSeconds(10));
+    return client
+        .login(login.path("username").asText(), login.path("password").asText())
+        .map(client::withToken)
+        .orElse(client);
+  }
+
+  /** Installs {@link #RANDOM_MODULE} on the instance and adds one of its nodes to the tab. */
+  protected void addRandomNode(String id, String tabId) {
+    try (NodeRedAdminClient client = adminClient(id)) {
+      client.installModule(RANDOM_MODULE, RANDOM_VERSION, Duration.ofMinutes(3));
+      List<JsonNode> flows = new ArrayList<>(client.getFlows().flows());
+      flows.add(
+          JSON.createObjectNode()
+              .put("id", "dice")
+              .put("type", "random")
+              .put("z", tabId)
+              .put("name", "dice")
+              .put("low", 1)
+              .put("high", 6)
+              .put("inte", "true")
+              .put("property", "payload")
+              .put("x", 300)
+              .put("y", 220)
+              .set("wires", JSON.createArrayNode().add(JSON.createArrayNode())));
+      client.setFlows(flows, null, DeploymentType.FULL);
+    }
   }
 
   protected void assertNothingLeft(String id) {

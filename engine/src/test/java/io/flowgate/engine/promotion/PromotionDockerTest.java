@@ -206,7 +206,8 @@ class PromotionDockerTest extends InstanceDockerTestSupport {
         .update();
 
     // a target that fails brings every target back to its backup
-    addModuleNode(dev);
+    // dev now uses a module: promoting it needs an npm registry, which prod-2 cannot reach
+    addRandomNode(dev, "tab.hello");
     expect(approve(approver1, late), 200);
     // 'late' resolved its snapshot before the module was added: reject it and ask anew
     expect(
@@ -388,41 +389,6 @@ class PromotionDockerTest extends InstanceDockerTestSupport {
     try (NodeRedAdminClient client = adminClient(id)) {
       client.setFlows(flows, null, DeploymentType.FULL);
     }
-  }
-
-  /** Installs a module on dev and uses it, so that promoting needs an npm registry. */
-  private void addModuleNode(String id) {
-    try (NodeRedAdminClient client = adminClient(id)) {
-      client.installModule("node-red-node-random", "0.4.1", Duration.ofMinutes(3));
-      List<JsonNode> flows = new ArrayList<>(client.getFlows().flows());
-      flows.add(
-          JSON.createObjectNode()
-              .put("id", "dice")
-              .put("type", "random")
-              .put("z", "tab.hello")
-              .put("low", 1)
-              .put("high", 6)
-              .put("inte", "true")
-              .put("property", "payload")
-              .put("x", 300)
-              .put("y", 200)
-              .set("wires", JSON.createArrayNode().add(JSON.createArrayNode())));
-      client.setFlows(flows, null, DeploymentType.FULL);
-    }
-    // use_latest: the next promotion takes a new snapshot of dev
-    expect(
-        post("/api/v1/instances/" + id + "/snapshots", as(owner), body("name", "with dice")), 201);
-  }
-
-  private NodeRedAdminClient adminClient(String id) {
-    JsonNode login =
-        expect(get("/api/v1/instances/" + id + "/editor-credentials", as(owner)), 200).json();
-    NodeRedAdminClient client =
-        new NodeRedAdminClient(URI.create(login.path("url").asText()), Duration.ofSeconds(10));
-    return client
-        .login(login.path("username").asText(), login.path("password").asText())
-        .map(client::withToken)
-        .orElse(client);
   }
 
   private String hello(String id) throws Exception {

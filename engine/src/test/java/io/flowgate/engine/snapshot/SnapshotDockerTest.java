@@ -37,9 +37,6 @@ class SnapshotDockerTest extends InstanceDockerTestSupport {
           .connectTimeout(Duration.ofSeconds(5))
           .build();
   private static final String EXPORT_SECRET = "export-secret-for-the-test";
-  // a small real node module from the npm registry, installed inside the instance
-  private static final String RANDOM_MODULE = "node-red-node-random";
-  private static final String RANDOM_VERSION = "0.4.1";
 
   @DynamicPropertySource
   static void fewBackups(DynamicPropertyRegistry registry) {
@@ -61,7 +58,7 @@ class SnapshotDockerTest extends InstanceDockerTestSupport {
       assertThat(call(instanceB, "/call")).startsWith("404");
 
       // a module installed on A, used by a node of its flows
-      addRandomNode(a);
+      addRandomNode(a, "tab.call");
 
       // a snapshot holds the flows and the credential, and never shows the credential
       JsonNode v1 = snapshot(a, "v1");
@@ -281,28 +278,6 @@ class SnapshotDockerTest extends InstanceDockerTestSupport {
     return "/api/v1/snapshots/" + snapshot.path("id").asText() + suffix;
   }
 
-  /** Installs a node module on the instance and adds one of its nodes to the flows. */
-  private void addRandomNode(String instanceId) {
-    try (NodeRedAdminClient client = adminClient(instanceId)) {
-      client.installModule(RANDOM_MODULE, RANDOM_VERSION, Duration.ofMinutes(3));
-      List<JsonNode> flows = new ArrayList<>(client.getFlows().flows());
-      flows.add(
-          JSON.createObjectNode()
-              .put("id", "dice")
-              .put("type", "random")
-              .put("z", "tab.call")
-              .put("name", "dice")
-              .put("low", 1)
-              .put("high", 6)
-              .put("inte", "true")
-              .put("property", "payload")
-              .put("x", 300)
-              .put("y", 220)
-              .set("wires", JSON.createArrayNode().add(JSON.createArrayNode())));
-      client.setFlows(flows, null, DeploymentType.FULL);
-    }
-  }
-
   /** Renames the http request node and adds a debug node after it, through the Admin API. */
   private void changeFlowsOfA(String a) {
     try (NodeRedAdminClient client = adminClient(a)) {
@@ -328,17 +303,6 @@ class SnapshotDockerTest extends InstanceDockerTestSupport {
               .set("wires", JSON.createArrayNode()));
       client.setFlows(flows, null, DeploymentType.FULL);
     }
-  }
-
-  private NodeRedAdminClient adminClient(String id) {
-    JsonNode login =
-        expect(get("/api/v1/instances/" + id + "/editor-credentials", as(owner)), 200).json();
-    NodeRedAdminClient client =
-        new NodeRedAdminClient(URI.create(login.path("url").asText()), Duration.ofSeconds(10));
-    return client
-        .login(login.path("username").asText(), login.path("password").asText())
-        .map(client::withToken)
-        .orElse(client);
   }
 
   private Set<String> nodeIds(String instanceId) {

@@ -158,16 +158,7 @@ class PromotionDelegates {
             "Not enough approvals before the approval expired");
   }
 
-  @Bean
-  JavaDelegate markPromotionRefused(PromotionSteps steps) {
-    return execution ->
-        steps.markEnded(
-            promotionId(execution),
-            execution.getProcessInstanceId(),
-            PromotionState.FAILED,
-            reason(execution));
-  }
-
+  /** A promotion that could not start, or whose approvals were missing at the deploy gate. */
   @Bean
   JavaDelegate markPromotionFailed(PromotionSteps steps) {
     return execution ->
