@@ -6,11 +6,14 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.flowgate.connectors.nodered.DeploymentType;
 import io.flowgate.connectors.nodered.NodeRedAdminClient;
 import io.flowgate.connectors.testing.Await;
+import io.flowgate.engine.callback.CallbackSender;
+import io.flowgate.engine.instance.CallbackReceiver;
 import io.flowgate.engine.instance.InstanceDockerTestSupport;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -41,6 +44,12 @@ class PromotionDockerTest extends InstanceDockerTestSupport {
 
   @Test
   void twoApproversPromoteDevToProdAndEveryBypassIsRefusedAndAudited() throws Exception {
+    try (CallbackReceiver callbacks = new CallbackReceiver()) {
+      promoteAndTryEveryBypass(callbacks);
+    }
+  }
+
+  private void promoteAndTryEveryBypass(CallbackReceiver callbacks) throws Exception {
     people();
     String dev = create(withFlows(request("dev-1"), "v1"));
     String prod1 = create(request("prod-1"));
@@ -86,7 +95,16 @@ class PromotionDockerTest extends InstanceDockerTestSupport {
     String devStage = pipeline.path("stages").get(0).path("id").asText();
 
     // the requester asks; the policy wants two approvers; the diff says what changes
-    String promotion = promote(pipelineId, devStage);
+    String promotion =
+        expect(
+                post(
+                    "/api/v1/pipelines/" + pipelineId + "/stages/" + devStage + "/promote",
+                    as(owner),
+                    body("comment", "new filler logic", "callbackUrl", callbacks.url())),
+                202)
+            .json()
+            .path("promotionId")
+            .asText();
     JsonNode waiting = awaitState(promotion, "awaiting-approval");
     assertThat(waiting.path("approvalsRequired").asInt()).isEqualTo(2);
     assertThat(waiting.path("diffSummary").asText()).contains("added");
@@ -163,6 +181,24 @@ class PromotionDockerTest extends InstanceDockerTestSupport {
         204);
     JsonNode completed = awaitState(promotion, "completed");
     assertThat(completed.path("approvals")).hasSize(2);
+    // the requester hears the outcome, signed with the team's callback secret
+    CallbackReceiver.Call told =
+        Await.until(
+                "the promotion's callback",
+                Duration.ofSeconds(30),
+                Duration.ofMillis(200),
+                callbacks::calls,
+                calls -> !calls.isEmpty())
+            .get(0);
+    assertThat(told.body()).contains("\"state\":\"completed\"").contains(promotion);
+    String secret =
+        expect(get("/api/v1/teams/" + team + "/callback-secret", as(owner)), 200)
+            .json()
+            .path("secret")
+            .asText();
+    assertThat(told.signature())
+        .isEqualTo(
+            "sha256=" + CallbackSender.sign(secret, told.body().getBytes(StandardCharsets.UTF_8)));
     for (String prod : List.of(prod1, prod2)) {
       assertThat(hello(prod)).isEqualTo("200 v1");
       assertThat(instance(prod).path("snapshotId").asText())
