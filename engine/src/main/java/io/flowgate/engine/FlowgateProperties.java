@@ -6,6 +6,7 @@ import java.time.Duration;
 import java.util.List;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
+import org.springframework.util.unit.DataSize;
 
 /**
  * Flowgate's own settings. Every value comes from an environment variable named in {@code
@@ -19,6 +20,7 @@ public record FlowgateProperties(
     @DefaultValue Admin admin,
     @DefaultValue Runtime runtime,
     @DefaultValue Instances instances,
+    @DefaultValue Files files,
     String secretKey,
     String nodeName) {
 
@@ -87,6 +89,8 @@ public record FlowgateProperties(
    * @param restartWindow the window {@code maxRestarts} counts in
    * @param callbackTimeout how long a callback receiver may take to answer
    * @param stacks Node-RED images teams may choose besides the platform's own
+   * @param apiUrl Flowgate's own address as the instances reach it (for their files); null: {@code
+   *     http://<host>:<server port>}
    */
   public record Instances(
       @DefaultValue("localhost") String host,
@@ -99,10 +103,16 @@ public record FlowgateProperties(
       @DefaultValue("5") int maxRestarts,
       @DefaultValue("PT10M") Duration restartWindow,
       @DefaultValue("PT10S") Duration callbackTimeout,
-      List<String> stacks) {
+      List<String> stacks,
+      URI apiUrl) {
 
     public Instances {
       stacks = stacks == null ? List.of() : stacks.stream().filter(s -> !s.isBlank()).toList();
+    }
+
+    /** The API address given to instances, or null when it follows from host and port. */
+    public URI apiUrl() {
+      return apiUrl == null || apiUrl.toString().isBlank() ? null : apiUrl;
     }
 
     public int portFrom() {
@@ -130,4 +140,11 @@ public record FlowgateProperties(
       }
     }
   }
+
+  /**
+   * Instance files.
+   *
+   * @param teamQuota bytes of files a team may keep unless its own quota says otherwise
+   */
+  public record Files(@DefaultValue("1GB") DataSize teamQuota) {}
 }

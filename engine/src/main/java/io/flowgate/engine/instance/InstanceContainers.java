@@ -1,13 +1,19 @@
 package io.flowgate.engine.instance;
 
 import io.flowgate.connectors.runtime.ContainerSpec;
+import io.flowgate.engine.FlowgateProperties;
 import io.flowgate.engine.platform.InstallationService;
 import io.flowgate.engine.secret.SecretBox;
+import java.net.URI;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import org.springframework.core.env.Environment;
 import org.springframework.stereotype.Component;
 
-/** What runs for an instance: its container spec, with the secrets it needs in its environment. */
+/**
+ * What runs for an instance: its container spec, with the secrets it needs in its environment and
+ * the way to its files ({@code FLOWGATE_FILES_URL}, {@code FLOWGATE_FILES_TOKEN}).
+ */
 @Component
 class InstanceContainers {
 
@@ -17,13 +23,61 @@ class InstanceContainers {
 
   private final InstanceEnvRepository env;
   private final SecretBox secrets;
+  private final InstanceTokens tokens;
   private final String installationId;
+  private final FlowgateProperties.Instances settings;
+  private final Environment spring;
 
   InstanceContainers(
-      InstanceEnvRepository env, SecretBox secrets, InstallationService installation) {
+      InstanceEnvRepository env,
+      SecretBox secrets,
+      InstanceTokens tokens,
+      InstallationService installation,
+      FlowgateProperties properties,
+      Environment environment) {
     this.env = env;
     this.secrets = secrets;
+    this.tokens = tokens;
     this.installationId = installation.installation().id().toString();
+    this.settings = properties.instances();
+    this.spring = environment;
+    URI apiUrl = settings.apiUrl();
+    if (apiUrl != null
+        && (!apiUrl.isAbsolute()
+            || apiUrl.getHost() == null
+            || !("http".equals(apiUrl.getScheme()) || "https".equals(apiUrl.getScheme())))) {
+      throw new IllegalStateException(
+          "FLOWGATE_INSTANCE_API_URL must be an absolute http:// or https:// URL such as"
+              + " http://flowgate.internal:8080, not '"
+              + apiUrl
+              + "'");
+    }
+  }
+
+  /**
+   * Flowgate's address as instances reach it, without a trailing slash: FLOWGATE_INSTANCE_API_URL,
+   * or the instance host with the port this server listens on.
+   */
+  String apiUrl() {
+    String base;
+    if (settings.apiUrl() != null) {
+      base = settings.apiUrl().toString();
+    } else {
+      String port =
+          spring.getProperty("local.server.port", spring.getProperty("server.port", "8080"));
+      base =
+          "http://"
+              + settings.host()
+              + ":"
+              + port
+              + spring.getProperty("server.servlet.context-path", "");
+    }
+    return base.endsWith("/") ? base.substring(0, base.length() - 1) : base;
+  }
+
+  /** Where the instance's flows find its files: a folder URL a file's path is appended to. */
+  String filesUrl(String instanceId) {
+    return apiUrl() + "/api/v1/instances/" + instanceId + "/files/";
   }
 
   static String containerName(String instanceId) {
@@ -49,6 +103,8 @@ class InstanceContainers {
         "NODE_RED_CREDENTIAL_SECRET", secrets.decrypt(instance.sealedCredentialSecret()));
     environment.put("NODE_RED_ADMIN_USER", instance.editorUser());
     environment.put("NODE_RED_ADMIN_PASSWORD_HASH", instance.editorPasswordHash());
+    environment.put("FLOWGATE_FILES_URL", filesUrl(instance.id()));
+    environment.put("FLOWGATE_FILES_TOKEN", tokens.ensure(instance.id()));
     return ContainerSpec.builder(instance.containerName(), instance.stack())
         .env(environment)
         .label(LABEL_INSTANCE, instance.id())

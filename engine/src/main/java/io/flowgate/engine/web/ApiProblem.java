@@ -1,6 +1,8 @@
 package io.flowgate.engine.web;
 
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import org.springframework.http.HttpStatus;
 
 /**
@@ -15,12 +17,24 @@ public class ApiProblem extends RuntimeException {
   private final HttpStatus status;
   private final String title;
   private final List<FieldError> errors;
+  private final Map<String, Object> properties;
 
   public ApiProblem(HttpStatus status, String title, String detail, List<FieldError> errors) {
+    this(status, title, detail, errors, Map.of());
+  }
+
+  /** A problem with further members besides the standard ones (e.g. the numbers of a quota). */
+  public ApiProblem(
+      HttpStatus status,
+      String title,
+      String detail,
+      List<FieldError> errors,
+      Map<String, Object> properties) {
     super(detail, null, false, false);
     this.status = status;
     this.title = title;
     this.errors = List.copyOf(errors);
+    this.properties = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(properties));
   }
 
   public static ApiProblem notFound(String what, String id) {
@@ -61,6 +75,11 @@ public class ApiProblem extends RuntimeException {
 
   public List<FieldError> errors() {
     return errors;
+  }
+
+  /** Members of the problem besides status, title, detail and errors. */
+  public Map<String, Object> properties() {
+    return properties;
   }
 
   /** An id as it may appear in a message: short and without control characters. */
