@@ -23,7 +23,6 @@ class InstanceContainers {
 
   private final InstanceEnvRepository env;
   private final SecretBox secrets;
-  private final InstanceTokens tokens;
   private final String installationId;
   private final FlowgateProperties.Instances settings;
   private final Environment spring;
@@ -31,13 +30,11 @@ class InstanceContainers {
   InstanceContainers(
       InstanceEnvRepository env,
       SecretBox secrets,
-      InstanceTokens tokens,
       InstallationService installation,
       FlowgateProperties properties,
       Environment environment) {
     this.env = env;
     this.secrets = secrets;
-    this.tokens = tokens;
     this.installationId = installation.installation().id().toString();
     this.settings = properties.instances();
     this.spring = environment;
@@ -89,7 +86,8 @@ class InstanceContainers {
     return Map.of(LABEL_INSTALLATION, installationId);
   }
 
-  ContainerSpec spec(InstanceRow instance) {
+  /** The container of the instance, given its files token ({@link InstanceTokens#ensure}). */
+  ContainerSpec spec(InstanceRow instance, String filesToken) {
     if (instance.port() == null) {
       throw new IllegalStateException("Instance " + instance.id() + " holds no port");
     }
@@ -104,7 +102,7 @@ class InstanceContainers {
     environment.put("NODE_RED_ADMIN_USER", instance.editorUser());
     environment.put("NODE_RED_ADMIN_PASSWORD_HASH", instance.editorPasswordHash());
     environment.put("FLOWGATE_FILES_URL", filesUrl(instance.id()));
-    environment.put("FLOWGATE_FILES_TOKEN", tokens.ensure(instance.id()));
+    environment.put("FLOWGATE_FILES_TOKEN", filesToken);
     return ContainerSpec.builder(instance.containerName(), instance.stack())
         .env(environment)
         .label(LABEL_INSTANCE, instance.id())

@@ -111,6 +111,8 @@ public class InstanceSteps {
   }
 
   public void createContainer(String instanceId) {
+    // first, in a transaction of its own: this job's later changes (a port) lock the instance's row
+    String filesToken = tokens.ensure(instanceId);
     InstanceRow instance = require(instanceId);
     if (instance.port() == null) {
       // a suspended or failed instance gave its port back
@@ -118,7 +120,7 @@ public class InstanceSteps {
       instance = require(instanceId);
     }
     try {
-      runtime.create(containers.spec(instance));
+      runtime.create(containers.spec(instance, filesToken));
     } catch (ImageNotFoundException e) {
       throw new InstanceStepFailed(
           "The stack's image '"

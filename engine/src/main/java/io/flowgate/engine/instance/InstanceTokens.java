@@ -6,6 +6,8 @@ import io.flowgate.engine.token.TokenService;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
+import org.springframework.transaction.PlatformTransactionManager;
+import org.springframework.transaction.TransactionDefinition;
 import org.springframework.transaction.support.TransactionTemplate;
 
 /**
@@ -23,17 +25,20 @@ class InstanceTokens {
   private final InstanceRepository instances;
   private final TokenService tokens;
   private final SecretBox secrets;
-  private final TransactionTemplate transactions;
+  private final TransactionTemplate ownTransaction;
 
   InstanceTokens(
       InstanceRepository instances,
       TokenService tokens,
       SecretBox secrets,
-      TransactionTemplate transactions) {
+      PlatformTransactionManager transactionManager) {
     this.instances = instances;
     this.tokens = tokens;
     this.secrets = secrets;
-    this.transactions = transactions;
+    // a transaction of its own: the step's job transaction lasts as long as creating the
+    // container, and the instance's row must not stay locked that long
+    this.ownTransaction = new TransactionTemplate(transactionManager);
+    ownTransaction.setPropagationBehavior(TransactionDefinition.PROPAGATION_REQUIRES_NEW);
   }
 
   /** Issues the token of a new instance (in the caller's transaction). */
@@ -46,7 +51,7 @@ class InstanceTokens {
 
   /** The instance's token, issued now if it has none that works. */
   String ensure(String instanceId) {
-    return transactions.execute(
+    return ownTransaction.execute(
         status -> {
           InstanceRow instance =
               instances
