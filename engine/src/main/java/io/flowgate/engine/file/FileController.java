@@ -3,6 +3,7 @@ package io.flowgate.engine.file;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.flowgate.engine.security.Caller;
 import io.flowgate.engine.web.ApiProblem;
+import io.flowgate.engine.web.ProblemResponses;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.Parameter;
 import io.swagger.v3.oas.annotations.enums.ParameterIn;
@@ -14,7 +15,9 @@ import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
+import java.io.FilterInputStream;
 import java.io.IOException;
+import java.io.InputStream;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
@@ -53,11 +56,18 @@ class FileController {
           + " control characters, at most 255 bytes a segment and 900 bytes in all. A path ending"
           + " in '/' (or empty) lists the files under it instead.";
 
+  /** A refused upload's body is read on for at most this much (and this long), then cut. */
+  private static final long DRAIN_BYTES = 32L * 1024 * 1024;
+
+  private static final long DRAIN_NANOS = 10_000_000_000L;
+
   private final FileService files;
+  private final ProblemResponses problems;
   private final ObjectMapper json;
 
-  FileController(FileService files, ObjectMapper json) {
+  FileController(FileService files, ProblemResponses problems, ObjectMapper json) {
     this.files = files;
+    this.problems = problems;
     this.json = json;
   }
 
@@ -183,6 +193,7 @@ class FileController {
       HttpServletResponse response)
       throws IOException {
     FileService.Written written;
+    BodyStarted body = new BodyStarted(request.getInputStream());
     try {
       written =
           files.upload(
@@ -190,13 +201,23 @@ class FileController {
               id,
               encodedPath(request),
               new FileService.Upload(
-                  request.getInputStream(),
+                  body,
                   request.getContentLengthLong(),
                   request.getContentType(),
                   request.getHeader(HttpHeaders.IF_MATCH),
                   request.getHeader(HttpHeaders.IF_NONE_MATCH)));
+    } catch (ApiProblem problem) {
+      // The rest of the body is not stored. A client still sending it could lose this answer
+      // when the connection closes under it: take in a little more of the body first, then answer
+      // with a Content-Length and end the connection.
+      // A client waiting for 100-continue has sent nothing and sends nothing: no draining.
+      if (body.started || !"100-continue".equalsIgnoreCase(request.getHeader(HttpHeaders.EXPECT))) {
+        drain(request);
+      }
+      response.setHeader(HttpHeaders.CONNECTION, "close");
+      problems.write(request, response, problem);
+      return null;
     } catch (RuntimeException e) {
-      // the rest of the body is not read: the connection ends with this answer
       response.setHeader(HttpHeaders.CONNECTION, "close");
       throw e;
     }
@@ -219,6 +240,45 @@ class FileController {
       HttpServletRequest request) {
     files.delete(caller, id, encodedPath(request));
     return ResponseEntity.noContent().build();
+  }
+
+  /** The request body, noting whether reading began (which sends a 100-continue go-ahead). */
+  private static final class BodyStarted extends FilterInputStream {
+    boolean started;
+
+    BodyStarted(InputStream in) {
+      super(in);
+    }
+
+    @Override
+    public int read() throws IOException {
+      started = true;
+      return super.read();
+    }
+
+    @Override
+    public int read(byte[] buffer, int offset, int length) throws IOException {
+      started = true;
+      return super.read(buffer, offset, length);
+    }
+  }
+
+  /** Reads and drops what is left of a refused body, at most {@value #DRAIN_BYTES} bytes. */
+  private static void drain(HttpServletRequest request) {
+    long deadline = System.nanoTime() + DRAIN_NANOS;
+    byte[] buffer = new byte[64 * 1024];
+    long drained = 0;
+    try {
+      InputStream in = request.getInputStream();
+      for (int n; drained < DRAIN_BYTES && System.nanoTime() < deadline; drained += n) {
+        n = in.read(buffer);
+        if (n < 0) {
+          return;
+        }
+      }
+    } catch (IOException | IllegalStateException e) {
+      // the client is gone, or the body cannot be read any more: nothing to drain
+    }
   }
 
   /**

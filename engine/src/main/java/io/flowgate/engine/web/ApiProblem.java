@@ -4,6 +4,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.springframework.http.HttpStatus;
+import org.springframework.http.ProblemDetail;
 
 /**
  * A failure the caller can fix, answered as {@code application/problem+json}: the status, a short
@@ -80,6 +81,17 @@ public class ApiProblem extends RuntimeException {
   /** Members of the problem besides status, title, detail and errors. */
   public Map<String, Object> properties() {
     return properties;
+  }
+
+  /** The problem as the body of an answer ({@code instance} is the caller's to set). */
+  public ProblemDetail toProblemDetail() {
+    ProblemDetail body = ProblemDetail.forStatusAndDetail(status, getMessage());
+    body.setTitle(title);
+    if (!errors.isEmpty()) {
+      body.setProperty("errors", errors);
+    }
+    properties.forEach(body::setProperty);
+    return body;
   }
 
   /** An id as it may appear in a message: short and without control characters. */

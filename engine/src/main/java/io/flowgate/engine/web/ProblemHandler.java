@@ -54,13 +54,7 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
   @ExceptionHandler(ApiProblem.class)
   ResponseEntity<Object> apiProblem(ApiProblem problem, WebRequest request) {
     abortIfCommitted(problem, request);
-    ProblemDetail body = ProblemDetail.forStatusAndDetail(problem.status(), problem.getMessage());
-    body.setTitle(problem.title());
-    if (!problem.errors().isEmpty()) {
-      body.setProperty("errors", problem.errors());
-    }
-    problem.properties().forEach(body::setProperty);
-    return respond(body, problem.status(), request);
+    return respond(problem.toProblemDetail(), problem.status(), request);
   }
 
   @ExceptionHandler(DuplicateKeyException.class)

@@ -17,6 +17,8 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.time.Duration;
 import java.time.Instant;
@@ -35,6 +37,7 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.beans.factory.annotation.Value;
 
 /**
  * The instance files API without containers (jobs do not run here, so instances stay in
@@ -54,6 +57,9 @@ class FileApiTest extends ApiTestSupport {
 
   @Autowired ObjectStore objects;
   @Autowired SecretBox secrets;
+
+  @Value("${flowgate.data}")
+  Path data;
 
   private TeamWithApplication made;
   private String instance;
@@ -198,6 +204,27 @@ class FileApiTest extends ApiTestSupport {
         .contains("9.0 MiB")
         .contains("unchanged");
     assertThat(sha256(download(owner(), "big.bin"))).isEqualTo(sha256(original));
+    // and the client was told before it sent a byte of the body
+    long[] pulled = {0};
+    HttpResponse<byte[]> early =
+        send(
+            builder(files(instance) + "big.bin", owner())
+                .expectContinue(true)
+                .PUT(
+                    HttpRequest.BodyPublishers.fromPublisher(
+                        HttpRequest.BodyPublishers.ofInputStream(
+                            () ->
+                                new java.io.FilterInputStream(new ByteArrayInputStream(tooBig)) {
+                                  @Override
+                                  public int read(byte[] b, int off, int len) throws IOException {
+                                    int n = super.read(b, off, len);
+                                    pulled[0] += Math.max(n, 0);
+                                    return n;
+                                  }
+                                }),
+                        tooBig.length)));
+    assertThat(early.statusCode()).isEqualTo(413);
+    assertThat(pulled[0]).as("body bytes the client sent").isZero();
 
     // without Content-Length: counted as it arrives and cut off at the quota
     HttpResponse<byte[]> chunked =
@@ -227,6 +254,30 @@ class FileApiTest extends ApiTestSupport {
     assertThat(quota.path("fileBytesUsed").asLong()).isEqualTo(7 * MIB);
     assertThat(quota.path("fileBytesPlatformDefault").asBoolean()).isFalse();
     assertThat(count("select count(*) from flowgate.instance_file_operation")).isZero();
+
+    // cut off after a first part went to storage: the multipart upload is abandoned, no debris
+    setFileQuota(24 * MIB);
+    byte[] multipart = random(30 * MIB, 8);
+    HttpResponse<byte[]> cut =
+        request(
+            "PUT",
+            files(instance) + "multi.bin",
+            owner(),
+            HttpRequest.BodyPublishers.ofInputStream(() -> new ByteArrayInputStream(multipart)));
+    assertThat(cut.statusCode()).as(text(cut)).isEqualTo(413);
+    assertThat(request("GET", files(instance) + "multi.bin", owner(), null).statusCode())
+        .isEqualTo(404);
+    try (var stored = Files.walk(data.resolve("objects"))) {
+      assertThat(
+              stored
+                  .filter(Files::isRegularFile)
+                  .map(file -> file.toString())
+                  .filter(file -> file.contains(instance)))
+          .as("files of the instance in the embedded S3 server's folder")
+          .hasSize(1)
+          .allMatch(file -> file.endsWith("big.bin"));
+    }
+    setFileQuota(8 * MIB);
 
     // the quota is the team's: another instance of the team shares it
     String sibling = newInstance(unique("sibling"));
