@@ -163,7 +163,7 @@ tar --numeric-owner -C "$root" -c . | docker import \
   -c 'EXPOSE 1880' \
   -c 'VOLUME /data' \
   -c "HEALTHCHECK --interval=30s --timeout=5s --start-period=30s CMD [\"/usr/bin/node\",\"-e\",\"$healthcheck_js\"]" \
-  -c "LABEL org.opencontainers.image.title=flowgate-node-red org.opencontainers.image.version=$version" \
+  -c "LABEL org.opencontainers.image.title=flowgate-node-red org.opencontainers.image.version=$version io.flowgate.settings-sha256=$(sha256sum "$settings_src" | cut -d' ' -f1)" \
   - "$tag" >/dev/null
 
 size="$(docker image inspect -f '{{.Size}}' "$tag")"

@@ -8,6 +8,9 @@
  *                                 default (a generated key kept in .config.runtime.json)
  *   NODE_RED_ADMIN_USER           with NODE_RED_ADMIN_PASSWORD_HASH (bcrypt): the one
  *   NODE_RED_ADMIN_PASSWORD_HASH  admin user, permissions "*"; both unset = no adminAuth
+ *   FLOWGATE_NODE_RED_SETTINGS    JSON of the runtime settings a team may set (validated by
+ *                                 Flowgate): timeZone, httpNodeRoot, debugMaxLength,
+ *                                 functionTimeout, contextStorage (memory|localfilesystem)
  *
  * Read by flows only (no setting here): FLOWGATE_FILES_URL and FLOWGATE_FILES_TOKEN,
  * the Flowgate file store an instance may use via env.get() / $env: GET, PUT or DELETE
@@ -52,6 +55,26 @@ if (adminUser && adminHash) {
 } else if (adminUser || adminHash) {
     // Half a configuration would silently leave the editor open: refuse to start.
     throw new Error('NODE_RED_ADMIN_USER and NODE_RED_ADMIN_PASSWORD_HASH must be set together');
+}
+
+// Team-managed runtime settings; Flowgate validated them, this only maps them.
+if (env.FLOWGATE_NODE_RED_SETTINGS) {
+    const managed = JSON.parse(env.FLOWGATE_NODE_RED_SETTINGS);
+    if (managed.timeZone) {
+        process.env.TZ = managed.timeZone;
+    }
+    if (managed.httpNodeRoot) {
+        settings.httpNodeRoot = managed.httpNodeRoot;
+    }
+    if (managed.debugMaxLength !== undefined) {
+        settings.debugMaxLength = managed.debugMaxLength;
+    }
+    if (managed.functionTimeout !== undefined) {
+        settings.functionTimeout = managed.functionTimeout;
+    }
+    if (managed.contextStorage) {
+        settings.contextStorage = { default: { module: managed.contextStorage } };
+    }
 }
 
 module.exports = settings;

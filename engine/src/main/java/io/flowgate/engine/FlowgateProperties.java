@@ -21,6 +21,7 @@ public record FlowgateProperties(
     @DefaultValue Runtime runtime,
     @DefaultValue Instances instances,
     @DefaultValue Files files,
+    @DefaultValue Snapshots snapshots,
     String secretKey,
     String nodeName) {
 
@@ -89,6 +90,8 @@ public record FlowgateProperties(
    * @param restartWindow the window {@code maxRestarts} counts in
    * @param callbackTimeout how long a callback receiver may take to answer
    * @param stacks Node-RED images teams may choose besides the platform's own
+   * @param caFile PEM certificates instances trust besides the public ones (a TLS-inspecting proxy,
+   *     a private npm registry), or null
    * @param apiUrl Flowgate's own address as the instances reach it (for their files); null: {@code
    *     http://<host>:<server port>}
    */
@@ -104,6 +107,7 @@ public record FlowgateProperties(
       @DefaultValue("PT10M") Duration restartWindow,
       @DefaultValue("PT10S") Duration callbackTimeout,
       List<String> stacks,
+      Path caFile,
       URI apiUrl) {
 
     public Instances {
@@ -137,6 +141,18 @@ public record FlowgateProperties(
             "FLOWGATE_INSTANCE_PORTS must be a range like 18800-18999 within 1024-65535, not '"
                 + ports
                 + "'");
+      }
+    }
+  }
+
+  /**
+   * @param autoKept how many automatic snapshots (taken before each deploy) each instance keeps
+   */
+  public record Snapshots(@DefaultValue("10") int autoKept) {
+    public Snapshots {
+      if (autoKept < 1) {
+        throw new IllegalStateException(
+            "FLOWGATE_AUTO_SNAPSHOTS_KEPT must be at least 1: a running deploy needs its backup");
       }
     }
   }

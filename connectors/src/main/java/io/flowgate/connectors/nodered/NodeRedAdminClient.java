@@ -15,14 +15,18 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
 /**
- * A client of one Node-RED instance's Admin HTTP API (flows, settings, login).
+ * A client of one Node-RED instance's Admin HTTP API (flows, installed nodes, settings, login).
  *
  * <p>Instances without {@code adminAuth} need no token. With it, {@link #login} gets a token and
  * {@link #withToken} returns a client that sends it on every call. Copies made by {@code withToken}
@@ -37,6 +41,13 @@ public final class NodeRedAdminClient implements AutoCloseable {
   private static final String CLIENT_ID = "node-red-admin";
   private static final int SUMMARY_LENGTH = 200;
   private static final String FULL_SCOPE = "*";
+
+  // Node-RED runs npm through a shell with the module name and version in its command line, and
+  // checks neither strictly: only npm-legal names and plain version specs leave this client.
+  private static final Pattern MODULE_NAME =
+      Pattern.compile("(@[a-zA-Z0-9~-][a-zA-Z0-9._~-]*/)?[a-zA-Z0-9~-][a-zA-Z0-9._~-]*");
+  private static final int MAX_MODULE_NAME_LENGTH = 214;
+  private static final Pattern VERSION = Pattern.compile("[~^]?[a-zA-Z0-9*][a-zA-Z0-9.+*-]{0,99}");
 
   private final URI baseUrl;
   private final Duration timeout;
@@ -174,6 +185,113 @@ public final class NodeRedAdminClient implements AutoCloseable {
     return newRev;
   }
 
+  /**
+   * The npm modules whose nodes the instance has loaded, {@code node-red} (the core nodes) among
+   * them, in Node-RED's order (GET /nodes). Node-RED lists node sets; those of one module are
+   * joined into one entry.
+   */
+  public List<NodeModule> modules() {
+    // Exactly this Accept header, which request() sends: for any other (even one that includes
+    // application/json) Node-RED answers GET /nodes with the editor's HTML of every node.
+    JsonNode body = send("GET /nodes", get("nodes"), 200);
+    if (!body.isArray()) {
+      throw new NodeRedApiException(
+          "Node-RED GET /nodes answered something that is not a list of node sets",
+          200,
+          summarize(body.toString()));
+    }
+    Map<String, String> versions = new LinkedHashMap<>();
+    Map<String, Set<String>> types = new LinkedHashMap<>();
+    for (JsonNode set : body) {
+      String module = set.path("module").asText(null);
+      if (module == null) {
+        continue; // not a node set Node-RED reports for a module
+      }
+      if (!versions.containsKey(module) || versions.get(module) == null) {
+        versions.put(module, set.path("version").asText(null));
+      }
+      Set<String> moduleTypes = types.computeIfAbsent(module, key -> new LinkedHashSet<>());
+      set.path("types").forEach(type -> moduleTypes.add(type.asText()));
+    }
+    List<NodeModule> modules = new ArrayList<>(versions.size());
+    versions.forEach(
+        (module, version) ->
+            modules.add(new NodeModule(module, version, List.copyOf(types.get(module)))));
+    return List.copyOf(modules);
+  }
+
+  /**
+   * Installs an npm module of nodes into the instance (POST /nodes), as the editor's palette
+   * manager does: Node-RED runs {@code npm install} in its userDir and loads the nodes without a
+   * restart. Installing a module that is already loaded in that version does nothing, so a retried
+   * step succeeds; another version replaces it, and Node-RED loads that one only at its next start.
+   *
+   * @param version an npm version or tag ({@code 0.4.1}, {@code ^1.2.0}, {@code latest}); null for
+   *     the latest
+   * @param timeout how long to wait for the answer: npm may take a minute or more
+   * @throws IllegalArgumentException for a name or version npm would not accept
+   * @throws NodeRedApiException 404 when npm does not know the module or version; 400 when Node-RED
+   *     refuses it or npm fails (the summary says why)
+   * @throws NodeRedUnreachableException when Node-RED did not answer in time; npm may still be
+   *     running, and a retry after it finished succeeds at once
+   */
+  public void installModule(String module, String version, Duration timeout) {
+    requireModuleName(module);
+    if (version != null && !VERSION.matcher(version).matches()) {
+      throw new IllegalArgumentException(
+          "Not an npm version or tag Flowgate installs: '" + version + "'");
+    }
+    Objects.requireNonNull(timeout, "timeout");
+    ObjectNode body = JSON.createObjectNode().put("module", module);
+    if (version != null) {
+      body.put("version", version);
+    }
+    String call = "POST /nodes (" + module + (version == null ? "" : "@" + version) + ")";
+    HttpRequest request =
+        request("nodes")
+            .timeout(timeout)
+            .header("Content-Type", "application/json")
+            .POST(HttpRequest.BodyPublishers.ofString(write(body)))
+            .build();
+    HttpResponse<String> response = exchange(call, request);
+    if (response.statusCode() == 400 && hasCode(response.body(), "module_already_loaded")) {
+      return; // Node-RED says so only when this version (or, without one, any) is loaded
+    }
+    check(call, response, 200);
+  }
+
+  /**
+   * Removes an npm module of nodes from the instance (DELETE /nodes/{module}): Node-RED unloads its
+   * nodes and runs {@code npm remove}. A module that is not there is fine (a retried step).
+   *
+   * @throws NodeRedApiException 400 when Node-RED refuses, e.g. while deployed flows use its nodes
+   *     or for the core module
+   */
+  public void removeModule(String module) {
+    requireModuleName(module);
+    String call = "DELETE /nodes/" + module;
+    HttpResponse<String> response = exchange(call, request("nodes/" + module).DELETE().build());
+    if (response.statusCode() == 404 && hasCode(response.body(), "not_found")) {
+      return;
+    }
+    check(call, response, 204);
+  }
+
+  private static void requireModuleName(String module) {
+    Objects.requireNonNull(module, "module");
+    if (module.length() > MAX_MODULE_NAME_LENGTH || !MODULE_NAME.matcher(module).matches()) {
+      throw new IllegalArgumentException("Not an npm package name: '" + module + "'");
+    }
+  }
+
+  private static boolean hasCode(String body, String code) {
+    try {
+      return code.equals(JSON.readTree(body).path("code").asText());
+    } catch (JsonProcessingException e) {
+      return false;
+    }
+  }
+
   /** The runtime settings the editor sees (GET /settings): version, httpNodeRoot, ... */
   public JsonNode settings() {
     return send("GET /settings", get("settings"), 200);
@@ -286,7 +404,7 @@ public final class NodeRedAdminClient implements AutoCloseable {
     try {
       return JSON.writeValueAsString(node);
     } catch (JsonProcessingException e) {
-      throw new IllegalArgumentException("Flows cannot be written as JSON", e);
+      throw new IllegalArgumentException("A request body cannot be written as JSON", e);
     }
   }
 

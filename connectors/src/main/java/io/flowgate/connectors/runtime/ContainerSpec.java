@@ -16,6 +16,11 @@ import java.util.regex.Pattern;
  * @param nanoCpus CPU limit in billionths of a CPU (1.5 CPUs = 1_500_000_000), null for none
  * @param memoryBytes memory limit in bytes, null for none
  * @param restartPolicy what the runtime does when the process ends
+ * @param trustedCertificates PEM text of one or more CA certificates the instance's Node.js trusts
+ *     in addition to its built-in ones (a plant's TLS-inspecting proxy, a private npm registry), or
+ *     null for none. The runtime writes them to a file of the instance and points {@value
+ *     #NODE_EXTRA_CA_CERTS} at it, which covers https requests of flows and the npm that installs
+ *     node modules. Certificates only: PEM with a private key is refused.
  */
 public record ContainerSpec(
     String name,
@@ -24,13 +29,25 @@ public record ContainerSpec(
     Map<String, String> labels,
     Long nanoCpus,
     Long memoryBytes,
-    RestartPolicy restartPolicy) {
+    RestartPolicy restartPolicy,
+    String trustedCertificates) {
 
   // Docker's own rule for container names.
   private static final Pattern NAME = Pattern.compile("[a-zA-Z0-9][a-zA-Z0-9_.-]+");
 
   /** Docker refuses memory limits below 6 MB. */
   public static final long MIN_MEMORY_BYTES = 6L * 1024 * 1024;
+
+  /**
+   * The environment variable through which Node.js reads extra CA certificates at start; the
+   * runtimes set it for {@link #trustedCertificates}, so a spec with them must not set it too.
+   */
+  public static final String NODE_EXTRA_CA_CERTS = "NODE_EXTRA_CA_CERTS";
+
+  private static final Pattern PEM_CERTIFICATE =
+      Pattern.compile("-----BEGIN CERTIFICATE-----[A-Za-z0-9+/=\\s]+-----END CERTIFICATE-----");
+  private static final Pattern PEM_PRIVATE_KEY =
+      Pattern.compile("-----BEGIN [A-Z ]*PRIVATE KEY-----");
 
   public ContainerSpec {
     Objects.requireNonNull(name, "name");
@@ -51,6 +68,45 @@ public record ContainerSpec(
     env = env == null ? Map.of() : Map.copyOf(env);
     labels = labels == null ? Map.of() : Map.copyOf(labels);
     restartPolicy = restartPolicy == null ? RestartPolicy.NO : restartPolicy;
+    if (trustedCertificates != null) {
+      requireCertificates(trustedCertificates);
+      if (env.containsKey(NODE_EXTRA_CA_CERTS)) {
+        throw new IllegalArgumentException(
+            NODE_EXTRA_CA_CERTS
+                + " is set by the runtime for trustedCertificates: give one or the other");
+      }
+    }
+  }
+
+  /** Without trusted certificates. */
+  public ContainerSpec(
+      String name,
+      String image,
+      Map<String, String> env,
+      Map<String, String> labels,
+      Long nanoCpus,
+      Long memoryBytes,
+      RestartPolicy restartPolicy) {
+    this(name, image, env, labels, nanoCpus, memoryBytes, restartPolicy, null);
+  }
+
+  /** A light check: at least one complete certificate block and no private key. */
+  private static void requireCertificates(String pem) {
+    // Never quotes the text: a mistaken paste may hold a key.
+    if (!PEM_CERTIFICATE.matcher(pem).find()) {
+      throw new IllegalArgumentException(
+          "trustedCertificates must be PEM text with at least one"
+              + " -----BEGIN CERTIFICATE----- ... -----END CERTIFICATE----- block");
+    }
+    if (PEM_PRIVATE_KEY.matcher(pem).find()) {
+      throw new IllegalArgumentException(
+          "trustedCertificates holds a private key: give the CA certificates only");
+    }
+  }
+
+  /** Whether the instance trusts certificates beyond Node.js's built-in CAs. */
+  public boolean hasTrustedCertificates() {
+    return trustedCertificates != null;
   }
 
   /** Whether {@code name} may name a container (Docker's rule, used by every runtime). */
@@ -62,7 +118,10 @@ public record ContainerSpec(
     return new Builder(name, image);
   }
 
-  /** Names the environment variables but never prints their values (credential secrets). */
+  /**
+   * Names the environment variables but never prints their values (credential secrets); says only
+   * whether there are trusted certificates.
+   */
   @Override
   public String toString() {
     return "ContainerSpec[name="
@@ -79,6 +138,8 @@ public record ContainerSpec(
         + memoryBytes
         + ", restartPolicy="
         + restartPolicy
+        + ", trustedCertificates="
+        + hasTrustedCertificates()
         + "]";
   }
 
@@ -91,6 +152,7 @@ public record ContainerSpec(
     private Long nanoCpus;
     private Long memoryBytes;
     private RestartPolicy restartPolicy = RestartPolicy.NO;
+    private String trustedCertificates;
 
     private Builder(String name, String image) {
       this.name = name;
@@ -143,8 +205,18 @@ public record ContainerSpec(
       return this;
     }
 
+    /**
+     * CA certificates the instance trusts besides Node.js's built-in ones: PEM text of one or more
+     * certificates, or null for none.
+     */
+    public Builder trustedCertificates(String pem) {
+      this.trustedCertificates = pem;
+      return this;
+    }
+
     public ContainerSpec build() {
-      return new ContainerSpec(name, image, env, labels, nanoCpus, memoryBytes, restartPolicy);
+      return new ContainerSpec(
+          name, image, env, labels, nanoCpus, memoryBytes, restartPolicy, trustedCertificates);
     }
   }
 }

@@ -5,6 +5,7 @@ import com.github.dockerjava.api.async.ResultCallback;
 import com.github.dockerjava.api.command.InspectContainerResponse;
 import com.github.dockerjava.api.exception.ConflictException;
 import com.github.dockerjava.api.exception.DockerException;
+import com.github.dockerjava.api.exception.InternalServerErrorException;
 import com.github.dockerjava.api.exception.NotFoundException;
 import com.github.dockerjava.api.exception.NotModifiedException;
 import com.github.dockerjava.api.model.Container;
@@ -17,8 +18,10 @@ import com.github.dockerjava.core.DefaultDockerClientConfig;
 import com.github.dockerjava.core.DockerClientImpl;
 import com.github.dockerjava.core.RemoteApiVersion;
 import com.github.dockerjava.httpclient5.ApacheDockerHttpClient;
+import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
@@ -31,6 +34,10 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
+import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
+import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
+import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
+import org.apache.commons.compress.archivers.tar.TarConstants;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -45,6 +52,10 @@ import org.slf4j.LoggerFactory;
  * fresh volume takes the content and ownership of the image's {@value #DATA_PATH} (owned by the
  * image's user, {@code node-red}), so Node-RED can write to it; removing the container keeps the
  * volume.
+ *
+ * <p>{@linkplain ContainerSpec#trustedCertificates() Trusted certificates} go into the container's
+ * own filesystem at {@value #TRUSTED_CERTIFICATES_PATH}, not into the volume: they belong to the
+ * spec, so a container created anew from another spec does not keep them.
  */
 public final class DockerRuntime implements InstanceRuntime, AutoCloseable {
 
@@ -53,6 +64,13 @@ public final class DockerRuntime implements InstanceRuntime, AutoCloseable {
 
   /** Where the persistent data is mounted: Node-RED's userDir in Flowgate's image. */
   public static final String DATA_PATH = "/data";
+
+  /**
+   * Where a container's {@linkplain ContainerSpec#trustedCertificates() trusted certificates} are,
+   * named by {@value ContainerSpec#NODE_EXTRA_CA_CERTS}: {@code /etc} exists in both variants of
+   * Flowgate's image. Owned by root, readable to all (the image's user is uid 1000).
+   */
+  public static final String TRUSTED_CERTIFICATES_PATH = "/etc/flowgate-ca.pem";
 
   /** How often an {@link RestartPolicy#ON_FAILURE} container is restarted before it stays down. */
   static final int ON_FAILURE_MAX_RETRIES = 5;
@@ -63,6 +81,9 @@ public final class DockerRuntime implements InstanceRuntime, AutoCloseable {
   private static final Instant NEVER = Instant.parse("0001-01-01T00:00:00Z");
 
   private static final Duration REMOVAL_WAIT = Duration.ofSeconds(30);
+
+  /** How dockerd (Go's ENOTDIR) says that a path goes below a file; it answers 500 for it. */
+  private static final String NOT_A_DIRECTORY = ": not a directory";
 
   /**
    * How to reach the daemon.
@@ -193,6 +214,11 @@ public final class DockerRuntime implements InstanceRuntime, AutoCloseable {
     return name + "-data";
   }
 
+  /**
+   * Creates the volume (or uses the existing one) and the container; with trusted certificates,
+   * also puts them into the container before it ever starts. A retry that finds the container
+   * copies them again, so a create that failed after the container existed is completed.
+   */
   @Override
   public String create(ContainerSpec spec) {
     String volume = dataVolume(spec.name());
@@ -202,27 +228,63 @@ public final class DockerRuntime implements InstanceRuntime, AutoCloseable {
           // First the volume (an existing one is used as it is), so the container never gets an
           // anonymous volume for the image's /data instead.
           client.createVolumeCmd().withName(volume).withLabels(spec.labels()).exec();
+          String id;
           try {
-            return client
-                .createContainerCmd(spec.image())
-                .withName(spec.name())
-                .withEnv(
-                    spec.env().entrySet().stream()
-                        .map(e -> e.getKey() + "=" + e.getValue())
-                        .toList())
-                .withLabels(spec.labels())
-                .withHostConfig(hostConfig(spec, volume))
-                .exec()
-                .getId();
+            id =
+                client
+                    .createContainerCmd(spec.image())
+                    .withName(spec.name())
+                    .withEnv(environment(spec))
+                    .withLabels(spec.labels())
+                    .withHostConfig(hostConfig(spec, volume))
+                    .exec()
+                    .getId();
           } catch (ConflictException e) {
             // The name is taken: an earlier attempt of this step already created it.
-            String id = client.inspectContainerCmd(spec.name()).exec().getId();
+            id = client.inspectContainerCmd(spec.name()).exec().getId();
             log.debug("Container {} already exists as {}", spec.name(), id);
-            return id;
           } catch (NotFoundException e) {
             throw new ImageNotFoundException(spec.image());
           }
+          if (spec.hasTrustedCertificates()) {
+            copyTrustedCertificates(id, spec.trustedCertificates());
+          }
+          return id;
         });
+  }
+
+  private static List<String> environment(ContainerSpec spec) {
+    List<String> env = new ArrayList<>();
+    spec.env().forEach((key, value) -> env.add(key + "=" + value));
+    if (spec.hasTrustedCertificates()) {
+      env.add(ContainerSpec.NODE_EXTRA_CA_CERTS + "=" + TRUSTED_CERTIFICATES_PATH);
+    }
+    return env;
+  }
+
+  /** Writes {@value #TRUSTED_CERTIFICATES_PATH} through Docker's archive API (a one-file tar). */
+  private void copyTrustedCertificates(String id, String pem) {
+    byte[] content = pem.getBytes(StandardCharsets.UTF_8);
+    ByteArrayOutputStream archive = new ByteArrayOutputStream(content.length + 2048);
+    int slash = TRUSTED_CERTIFICATES_PATH.lastIndexOf('/');
+    try (TarArchiveOutputStream tar = new TarArchiveOutputStream(archive)) {
+      TarArchiveEntry entry = new TarArchiveEntry(TRUSTED_CERTIFICATES_PATH.substring(slash + 1));
+      entry.setSize(content.length);
+      entry.setMode(0100644); // a regular file, rw-r--r--
+      entry.setIds(0, 0); // dockerd keeps the archive's owner
+      entry.setModTime(System.currentTimeMillis());
+      tar.putArchiveEntry(entry);
+      tar.write(content);
+      tar.closeArchiveEntry();
+    } catch (IOException e) {
+      throw new IllegalStateException("Could not pack the trusted certificates", e);
+    }
+    client
+        .copyArchiveToContainerCmd(id)
+        .withRemotePath(TRUSTED_CERTIFICATES_PATH.substring(0, slash))
+        .withTarInputStream(new ByteArrayInputStream(archive.toByteArray()))
+        .exec();
+    log.debug("Copied trusted certificates into container {}", id);
   }
 
   private static HostConfig hostConfig(ContainerSpec spec, String volume) {
@@ -372,6 +434,74 @@ public final class DockerRuntime implements InstanceRuntime, AutoCloseable {
             return false;
           }
         });
+  }
+
+  /**
+   * Reads the file through the container with Docker's archive API, which mounts the container's
+   * filesystem and volumes also while it is stopped, so no helper container is needed. The path is
+   * resolved inside the container: a link in the volume cannot lead to the host's files.
+   */
+  @Override
+  public Optional<byte[]> readDataFile(String name, String relativePath) {
+    String path = DATA_PATH + "/" + DataFilePath.normalize(relativePath);
+    if (!ContainerSpec.validName(name)) {
+      throw new ContainerNotFoundException(name);
+    }
+    String what = "read " + path + " of container " + name;
+    return call(
+        what,
+        () -> {
+          try (InputStream archive = client.copyArchiveFromContainerCmd(name, path).exec();
+              TarArchiveInputStream tar = new TarArchiveInputStream(archive)) {
+            return Optional.of(singleFile(tar, name, path));
+          } catch (NotFoundException e) {
+            // dockerd answers 404 both for a missing container and for a missing file
+            if (inspect(name).isEmpty()) {
+              throw new ContainerNotFoundException(name);
+            }
+            return Optional.empty();
+          } catch (InternalServerErrorException e) {
+            if (String.valueOf(e.getMessage()).contains(NOT_A_DIRECTORY)) {
+              return Optional.empty(); // a file on the way: no such file, as for a missing folder
+            }
+            throw e;
+          } catch (IOException e) {
+            throw new InstanceRuntimeException("Could not " + what + ": " + rootMessage(e), e);
+          }
+        });
+  }
+
+  /** The content of the one entry of the archive dockerd sends for a file. */
+  private static byte[] singleFile(TarArchiveInputStream tar, String name, String path)
+      throws IOException {
+    TarArchiveEntry entry = tar.getNextEntry();
+    if (entry == null) {
+      throw new InstanceRuntimeException(
+          "Docker sent an empty archive for " + path + " of container " + name);
+    }
+    byte flag = entry.getLinkFlag();
+    if (flag != TarConstants.LF_NORMAL && flag != TarConstants.LF_OLDNORM) {
+      throw new InstanceRuntimeException(
+          path + " of container " + name + " is not a regular file (tar type " + (char) flag + ")");
+    }
+    long size = entry.getSize();
+    if (size > MAX_DATA_FILE_BYTES) {
+      throw new InstanceRuntimeException(
+          path
+              + " of container "
+              + name
+              + " has "
+              + size
+              + " bytes, more than the "
+              + MAX_DATA_FILE_BYTES
+              + " that are read");
+    }
+    byte[] content = tar.readNBytes((int) size);
+    if (content.length != size) {
+      throw new InstanceRuntimeException(
+          "Docker sent " + content.length + " of " + size + " bytes of " + path + " of " + name);
+    }
+    return content;
   }
 
   /**

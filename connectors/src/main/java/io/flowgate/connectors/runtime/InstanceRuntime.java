@@ -33,7 +33,9 @@ public interface InstanceRuntime extends AutoCloseable {
    * Creates (but does not start) a container. If a container named {@code spec.name()} already
    * exists, returns its id instead, so a retried provisioning step creates nothing twice. The
    * persistent data of that name is created too, or used again when an earlier container of that
-   * name left it.
+   * name left it. The spec's {@linkplain ContainerSpec#trustedCertificates() trusted certificates}
+   * belong to the container, not to the persistent data: Node.js trusts them from the first start
+   * on, and a container created anew without them no longer does.
    */
   String create(ContainerSpec spec);
 
@@ -60,6 +62,24 @@ public interface InstanceRuntime extends AutoCloseable {
 
   /** Whether persistent data of the container named {@code name} exists. */
   boolean hasData(String name);
+
+  /** The largest file {@link #readDataFile} reads. */
+  int MAX_DATA_FILE_BYTES = 64 * 1024 * 1024;
+
+  /**
+   * A file of the persistent data of the container named {@code name}, i.e. of Node-RED's userDir
+   * ({@code flows.json}, {@code flows_cred.json}, {@code package.json}, ...), whether the container
+   * runs or not: what a snapshot of the instance is made of.
+   *
+   * @param relativePath below the userDir, {@code /}-separated; no {@code ..} and not absolute
+   * @return the file's bytes; empty when there is no such file
+   * @throws IllegalArgumentException when {@code relativePath} is empty, absolute or has a {@code
+   *     ..} segment
+   * @throws ContainerNotFoundException when there is no container named {@code name}
+   * @throws InstanceRuntimeException when the path is not a regular file (a directory, a link) or
+   *     the file is larger than {@link #MAX_DATA_FILE_BYTES}
+   */
+  Optional<byte[]> readDataFile(String name, String relativePath);
 
   /** The container's current state, empty when there is no such container. */
   Optional<ContainerState> inspect(String id);

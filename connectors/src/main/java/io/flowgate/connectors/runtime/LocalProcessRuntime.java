@@ -17,6 +17,7 @@ import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.FileAttribute;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -53,6 +54,8 @@ import org.slf4j.LoggerFactory;
  * node-red/node_modules/...    Node-RED, installed with npm on first start when no home is given
  * instances/&lt;name&gt;/            one folder per instance, owner-only: env values may be secrets
  *   spec.json                  the spec as created (owner-only: it holds the environment)
+ *   trusted-ca.pem             the spec's trusted certificates, if any, named by
+ *                              NODE_EXTRA_CA_CERTS when Node-RED starts
  *   node-red.log               stdout and stderr, appended across starts
  *   pid                        the running (or last) process id
  *   run.json                   pid, start time and, once known, exit code of the last start
@@ -95,6 +98,9 @@ public final class LocalProcessRuntime implements InstanceRuntime {
   static final String RUN_FILE = "run.json";
   static final String PID_FILE = "pid";
   static final String LOG_FILE = "node-red.log";
+
+  /** The instance's {@linkplain ContainerSpec#trustedCertificates() trusted certificates}. */
+  static final String TRUSTED_CERTIFICATES_FILE = "trusted-ca.pem";
 
   /** The folder below the work directory that holds each instance's userDir. */
   static final String DATA_DIR = "data";
@@ -280,6 +286,14 @@ public final class LocalProcessRuntime implements InstanceRuntime {
         createPrivateDirectory(dir);
         Files.createDirectories(dataDir);
         createPrivateDirectory(userDir(id));
+        // Before spec.json, which marks the instance as created: a retry writes it again.
+        Path certificates = dir.resolve(TRUSTED_CERTIFICATES_FILE);
+        if (spec.hasTrustedCertificates()) {
+          writeAtomically(
+              certificates, spec.trustedCertificates().getBytes(StandardCharsets.UTF_8), false);
+        } else {
+          Files.deleteIfExists(certificates); // left by a failed create of another spec
+        }
         StoredSpec stored =
             new StoredSpec(
                 spec.name(),
@@ -322,6 +336,10 @@ public final class LocalProcessRuntime implements InstanceRuntime {
               .redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve(LOG_FILE).toFile()));
       Map<String, String> environment = builder.environment();
       Map<String, String> wanted = environment(System.getenv(), spec.env());
+      Path certificates = dir.resolve(TRUSTED_CERTIFICATES_FILE);
+      if (Files.isRegularFile(certificates)) {
+        wanted.put(ContainerSpec.NODE_EXTRA_CA_CERTS, certificates.toString());
+      }
       environment.clear();
       environment.putAll(wanted);
       Process process;
@@ -424,7 +442,8 @@ public final class LocalProcessRuntime implements InstanceRuntime {
 
   /**
    * What an instance's process sees: PATH and HOME of this JVM and the spec's variables, nothing
-   * else (the engine's own environment may hold its secrets).
+   * else (the engine's own environment may hold its secrets); {@link #start} adds {@value
+   * ContainerSpec#NODE_EXTRA_CA_CERTS} for trusted certificates.
    */
   static Map<String, String> environment(Map<String, String> jvm, Map<String, String> spec) {
     Map<String, String> environment = new LinkedHashMap<>();
@@ -590,6 +609,70 @@ public final class LocalProcessRuntime implements InstanceRuntime {
   @Override
   public boolean hasData(String name) {
     return validName(name) && Files.isDirectory(userDir(name), LinkOption.NOFOLLOW_LINKS);
+  }
+
+  /**
+   * Reads the file from the instance's userDir (from its older place in the instance folder when
+   * the instance has not started since userDirs moved). Links are not followed out of the userDir:
+   * flows run code that could plant one pointing at the engine's files.
+   */
+  @Override
+  public Optional<byte[]> readDataFile(String name, String relativePath) {
+    String path = DataFilePath.normalize(relativePath);
+    Path dir = existingInstance(name);
+    Path root = userDir(name);
+    Path legacy = dir.resolve(LEGACY_USER_DIR);
+    Path file = null;
+    try {
+      if (Files.isDirectory(legacy, LinkOption.NOFOLLOW_LINKS) && isEmptyDirectory(root)) {
+        root = legacy; // moved at the next start
+      }
+      file = root.resolve(path);
+      if (!Files.isDirectory(file.getParent())) {
+        return Optional.empty(); // also when a folder on the way is a file
+      }
+      BasicFileAttributes attributes;
+      try {
+        attributes =
+            Files.readAttributes(file, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+      } catch (NoSuchFileException e) {
+        return Optional.empty();
+      }
+      if (!attributes.isRegularFile()) {
+        throw new InstanceRuntimeException(
+            path + " in the data of instance " + name + " is not a regular file");
+      }
+      if (!file.toRealPath().startsWith(root.toRealPath())) {
+        throw new InstanceRuntimeException(
+            path + " in the data of instance " + name + " leads outside its data folder");
+      }
+      if (attributes.size() > MAX_DATA_FILE_BYTES) {
+        throw tooLarge(path, name);
+      }
+      byte[] content;
+      try (InputStream in = Files.newInputStream(file, LinkOption.NOFOLLOW_LINKS)) {
+        content = in.readNBytes(MAX_DATA_FILE_BYTES + 1); // it may grow meanwhile
+      }
+      if (content.length > MAX_DATA_FILE_BYTES) {
+        throw tooLarge(path, name);
+      }
+      return Optional.of(content);
+    } catch (NoSuchFileException e) {
+      return Optional.empty(); // deleted meanwhile
+    } catch (IOException e) {
+      throw new InstanceRuntimeException(
+          "Could not read " + (file == null ? path : file) + ": " + e, e);
+    }
+  }
+
+  private static InstanceRuntimeException tooLarge(String path, String name) {
+    return new InstanceRuntimeException(
+        path
+            + " in the data of instance "
+            + name
+            + " has more than the "
+            + MAX_DATA_FILE_BYTES
+            + " bytes that are read");
   }
 
   @Override

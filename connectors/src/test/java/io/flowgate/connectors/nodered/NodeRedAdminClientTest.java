@@ -210,6 +210,42 @@ class NodeRedAdminClientTest {
   }
 
   @Test
+  void modulesListNodeRedItselfWithItsCoreTypes() {
+    List<NodeModule> modules = admin.modules();
+
+    assertThat(modules).extracting(NodeModule::module).doesNotHaveDuplicates().contains("node-red");
+    NodeModule core =
+        modules.stream().filter(m -> m.module().equals("node-red")).findFirst().orElseThrow();
+    assertThat(core.version()).isEqualTo("4.1.8");
+    assertThat(core.types())
+        .contains("inject", "debug", "function", "http in", "http request", "link in", "link out")
+        .doesNotHaveDuplicates();
+    assertThatThrownBy(anonymous::modules)
+        .isInstanceOf(NodeRedApiException.class)
+        .satisfies(e -> assertThat(((NodeRedApiException) e).status()).isEqualTo(401));
+  }
+
+  @Test
+  void moduleNamesAndVersionsThatNpmWouldNotTakeNeverLeave() {
+    // Node-RED puts both into a shell command line.
+    for (String name :
+        List.of("", "node-red-x; rm -rf ~", "../x", "a/b", "@scope", "@scope/", ".hidden", "a b")) {
+      assertThatThrownBy(() -> admin.installModule(name, null, Duration.ofSeconds(5)))
+          .as(name)
+          .isInstanceOf(IllegalArgumentException.class);
+      assertThatThrownBy(() -> admin.removeModule(name))
+          .as(name)
+          .isInstanceOf(IllegalArgumentException.class);
+    }
+    for (String version : List.of("", "1.0.0 <2", "1.0.0;id", "$(id)", "1.0.0&&x", ">1")) {
+      assertThatThrownBy(
+              () -> admin.installModule("node-red-node-random", version, Duration.ofSeconds(5)))
+          .as(version)
+          .isInstanceOf(IllegalArgumentException.class);
+    }
+  }
+
+  @Test
   void aReadOnlyUserReadsButCannotDeploy() {
     // Node-RED refuses a token scope wider than the user's permissions.
     assertThatThrownBy(() -> anonymous.login("viewer", PASSWORD))
@@ -225,6 +261,15 @@ class NodeRedAdminClientTest {
         .satisfies(e -> assertThat(((NodeRedApiException) e).status()).isIn(401, 403))
         .hasMessageContaining("POST /flows");
     assertThat(admin.getFlows().rev()).isEqualTo(flows.rev());
+    assertThat(viewer.modules()).extracting(NodeModule::module).contains("node-red");
+    assertThatThrownBy(
+            () -> viewer.installModule("node-red-node-random", "0.4.1", Duration.ofSeconds(10)))
+        .isInstanceOf(NodeRedApiException.class)
+        .satisfies(e -> assertThat(((NodeRedApiException) e).status()).isIn(401, 403))
+        .hasMessageContaining("POST /nodes");
+    assertThatThrownBy(() -> viewer.removeModule("node-red-node-random"))
+        .isInstanceOf(NodeRedApiException.class)
+        .satisfies(e -> assertThat(((NodeRedApiException) e).status()).isIn(401, 403));
   }
 
   @Test
@@ -252,6 +297,12 @@ class NodeRedAdminClientTest {
           .isInstanceOf(NodeRedUnreachableException.class)
           .hasMessageContaining(nowhere.toString())
           .satisfies(e -> assertThat(((NodeRedApiException) e).status()).isZero());
+      assertThatThrownBy(client::modules).isInstanceOf(NodeRedUnreachableException.class);
+      assertThatThrownBy(
+              () -> client.installModule("node-red-node-random", null, Duration.ofSeconds(2)))
+          .isInstanceOf(NodeRedUnreachableException.class);
+      assertThatThrownBy(() -> client.removeModule("node-red-node-random"))
+          .isInstanceOf(NodeRedUnreachableException.class);
     }
   }
 

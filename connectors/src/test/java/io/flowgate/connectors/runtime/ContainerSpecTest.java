@@ -3,6 +3,7 @@ package io.flowgate.connectors.runtime;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class ContainerSpecTest {
@@ -58,6 +59,74 @@ class ContainerSpecTest {
         .hasMessageContaining("memoryBytes");
     assertThatThrownBy(() -> ContainerSpec.builder("ok", "img").nanoCpus(0L).build())
         .isInstanceOf(IllegalArgumentException.class);
+  }
+
+  /** Passes the light check; not a certificate anyone could parse. */
+  static final String PEM =
+      """
+      -----BEGIN CERTIFICATE-----
+      MIIBfTCCASOgAwIBAgIUflowgateTestOnlyNotARealCertificate0wCgYIKoZI
+      zj0EAwIwFDESMBAGA1UEAwwJMTI3LjAuMC4x
+      -----END CERTIFICATE-----
+      """;
+
+  @Test
+  void trustedCertificatesAreOptionalAndNeverPrinted() {
+    ContainerSpec spec =
+        ContainerSpec.builder("flowgate-i-42", "img").trustedCertificates(PEM).build();
+    ContainerSpec twoBlocks =
+        ContainerSpec.builder("flowgate-i-42", "img").trustedCertificates(PEM + PEM).build();
+    ContainerSpec none = new ContainerSpec("a1", "img", null, null, null, null, null);
+
+    assertThat(spec.trustedCertificates()).isEqualTo(PEM);
+    assertThat(spec.hasTrustedCertificates()).isTrue();
+    assertThat(twoBlocks.trustedCertificates()).isEqualTo(PEM + PEM);
+    assertThat(spec.toString()).contains("trustedCertificates=true").doesNotContain("MIIB");
+    assertThat(none.trustedCertificates()).isNull();
+    assertThat(none.hasTrustedCertificates()).isFalse();
+    assertThat(none.toString()).contains("trustedCertificates=false");
+    assertThat(ContainerSpec.builder("a1", "img").build()).isEqualTo(none);
+  }
+
+  @Test
+  void trustedCertificatesMustBeCertificatesInPem() {
+    for (String notPem :
+        List.of(
+            "",
+            "not a certificate",
+            "-----BEGIN CERTIFICATE-----\nMIIB\n",
+            "-----BEGIN PUBLIC KEY-----\nMIIB\n-----END PUBLIC KEY-----\n")) {
+      assertThatThrownBy(
+              () -> ContainerSpec.builder("a1", "img").trustedCertificates(notPem).build())
+          .as(notPem)
+          .isInstanceOf(IllegalArgumentException.class)
+          .hasMessageContaining("-----BEGIN CERTIFICATE-----");
+    }
+    String withKey = PEM + "-----BEGIN PRIVATE KEY-----\nMIIE\n-----END PRIVATE KEY-----\n";
+    assertThatThrownBy(
+            () -> ContainerSpec.builder("a1", "img").trustedCertificates(withKey).build())
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("private key")
+        .hasMessageNotContaining("MIIE");
+  }
+
+  @Test
+  void theRuntimeAloneSetsNodeExtraCaCertsWhenThereAreTrustedCertificates() {
+    assertThatThrownBy(
+            () ->
+                ContainerSpec.builder("a1", "img")
+                    .env("NODE_EXTRA_CA_CERTS", "/somewhere.pem")
+                    .trustedCertificates(PEM)
+                    .build())
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("NODE_EXTRA_CA_CERTS");
+    assertThat(
+            ContainerSpec.builder("a1", "img")
+                .env("NODE_EXTRA_CA_CERTS", "/somewhere.pem")
+                .build()
+                .env())
+        .as("without trusted certificates, as before")
+        .containsEntry("NODE_EXTRA_CA_CERTS", "/somewhere.pem");
   }
 
   @Test

@@ -7,16 +7,27 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.github.dockerjava.api.command.InspectContainerResponse;
 import com.github.dockerjava.api.command.InspectVolumeResponse;
+import com.github.dockerjava.api.exception.NotFoundException;
 import com.github.dockerjava.api.model.HostConfig;
 import io.flowgate.connectors.testing.Await;
 import io.flowgate.connectors.testing.DockerCondition;
 import io.flowgate.connectors.testing.FreePort;
 import io.flowgate.connectors.testing.RequiresDocker;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.PipedInputStream;
+import java.io.PipedOutputStream;
 import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicReference;
+import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
+import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
+import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
+import org.apache.commons.compress.archivers.tar.TarConstants;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -149,6 +160,108 @@ class DockerRuntimeTest {
       docker.remove(id); // force: also while dockerd is restarting it
       assertThat(docker.inspect(id)).isEmpty();
     }
+  }
+
+  @Test
+  void dataFilesThatAreLinksOrOverTheCapAreRefused() throws Exception {
+    String name = containerName();
+    String id =
+        docker.create(
+            ContainerSpec.builder(name, DockerCondition.nodeRedImage())
+                .label(RUN_LABEL, run)
+                .build());
+    // Planted into the volume as flows could: a link in place of a file, and a file over the cap.
+    long bigSize = InstanceRuntime.MAX_DATA_FILE_BYTES + 1L;
+    AtomicReference<Exception> writeFailure = new AtomicReference<>();
+    try (PipedInputStream archive = new PipedInputStream(64 * 1024)) {
+      PipedOutputStream out = new PipedOutputStream(archive);
+      Thread writer =
+          Thread.ofPlatform()
+              .start(
+                  () -> {
+                    try (TarArchiveOutputStream tar = new TarArchiveOutputStream(out)) {
+                      TarArchiveEntry link =
+                          new TarArchiveEntry("flows_cred.json", TarConstants.LF_SYMLINK);
+                      link.setLinkName("/usr/src/node-red/settings.js");
+                      tar.putArchiveEntry(link);
+                      tar.closeArchiveEntry();
+                      TarArchiveEntry big = new TarArchiveEntry("big.bin");
+                      big.setSize(bigSize);
+                      tar.putArchiveEntry(big);
+                      byte[] zeros = new byte[64 * 1024];
+                      for (long left = bigSize; left > 0; left -= zeros.length) {
+                        tar.write(zeros, 0, (int) Math.min(zeros.length, left));
+                      }
+                      tar.closeArchiveEntry();
+                    } catch (IOException e) {
+                      writeFailure.set(e);
+                    }
+                  });
+      docker
+          .dockerClient()
+          .copyArchiveToContainerCmd(id)
+          .withRemotePath(DockerRuntime.DATA_PATH)
+          .withTarInputStream(archive)
+          .exec();
+      writer.join();
+    }
+    assertThat(writeFailure.get()).isNull();
+
+    assertThatThrownBy(() -> docker.readDataFile(name, "flows_cred.json"))
+        .isInstanceOf(InstanceRuntimeException.class)
+        .hasMessageContaining("not a regular file");
+    assertThatThrownBy(() -> docker.readDataFile(name, "big.bin"))
+        .isInstanceOf(InstanceRuntimeException.class)
+        .hasMessageContaining("more than the " + InstanceRuntime.MAX_DATA_FILE_BYTES);
+  }
+
+  @Test
+  void trustedCertificatesAreAFileOfTheContainerNotOfItsVolume() throws Exception {
+    String name = containerName();
+    ContainerSpec spec =
+        ContainerSpec.builder(name, DockerCondition.nodeRedImage())
+            .label(RUN_LABEL, run)
+            .trustedCertificates(ContainerSpecTest.PEM)
+            .build();
+
+    String id = docker.create(spec);
+    assertThat(docker.create(spec)).as("a retried create").isEqualTo(id);
+
+    assertThat(docker.dockerClient().inspectContainerCmd(id).exec().getConfig().getEnv())
+        .contains("NODE_EXTRA_CA_CERTS=" + DockerRuntime.TRUSTED_CERTIFICATES_PATH);
+    try (InputStream archive =
+            docker
+                .dockerClient()
+                .copyArchiveFromContainerCmd(id, DockerRuntime.TRUSTED_CERTIFICATES_PATH)
+                .exec();
+        TarArchiveInputStream tar = new TarArchiveInputStream(archive)) {
+      TarArchiveEntry entry = tar.getNextEntry();
+      assertThat(entry.isFile()).isTrue();
+      assertThat(entry.getMode() & 07777).as("mode").isEqualTo(0644);
+      assertThat(entry.getLongUserId()).as("owner").isZero();
+      assertThat(new String(tar.readAllBytes(), StandardCharsets.UTF_8))
+          .isEqualTo(ContainerSpecTest.PEM);
+    }
+    assertThat(docker.readDataFile(name, "flowgate-ca.pem")).as("nothing in the volume").isEmpty();
+
+    // Created anew without them: neither file nor variable.
+    docker.remove(id);
+    String plain =
+        docker.create(
+            ContainerSpec.builder(name, DockerCondition.nodeRedImage())
+                .label(RUN_LABEL, run)
+                .build());
+
+    assertThat(docker.dockerClient().inspectContainerCmd(plain).exec().getConfig().getEnv())
+        .noneMatch(variable -> variable.startsWith("NODE_EXTRA_CA_CERTS="));
+    assertThatThrownBy(
+            () ->
+                docker
+                    .dockerClient()
+                    .copyArchiveFromContainerCmd(plain, DockerRuntime.TRUSTED_CERTIFICATES_PATH)
+                    .exec()
+                    .close())
+        .isInstanceOf(NotFoundException.class);
   }
 
   @Test

@@ -5,19 +5,23 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.flowgate.connectors.nodered.DeploymentType;
 import io.flowgate.connectors.nodered.EditorProbe;
 import io.flowgate.connectors.nodered.FlowsState;
 import io.flowgate.connectors.nodered.NodeRedAdminClient;
+import io.flowgate.connectors.nodered.NodeRedCredentials;
 import io.flowgate.connectors.nodered.ProbeResult;
 import io.flowgate.connectors.testing.Await;
 import io.flowgate.connectors.testing.FreePort;
+import io.flowgate.connectors.testing.SelfSignedHttpsServer;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -38,6 +42,7 @@ abstract class InstanceRuntimeContract {
   static final String RUN_LABEL = "io.flowgate.test-run";
   static final Duration EDITOR_TIMEOUT = Duration.ofSeconds(60);
   static final Duration STOP_TIMEOUT = Duration.ofSeconds(10);
+  private static final ObjectMapper JSON = new ObjectMapper();
 
   InstanceRuntime runtime;
   EditorProbe probe;
@@ -206,6 +211,9 @@ abstract class InstanceRuntimeContract {
     assertThatThrownBy(() -> runtime.logs(missing, 10))
         .isInstanceOf(ContainerNotFoundException.class)
         .hasMessageContaining(missing);
+    assertThatThrownBy(() -> runtime.readDataFile(missing, "flows.json"))
+        .isInstanceOf(ContainerNotFoundException.class)
+        .hasMessageContaining(missing);
     runtime.remove(missing); // does nothing
     assertThat(runtime.list(Map.of(RUN_LABEL, run))).isEmpty();
     assertThat(runtime.hasData(missing)).isFalse();
@@ -249,6 +257,9 @@ abstract class InstanceRuntimeContract {
 
       assertThat(runtime.inspect(name)).isEmpty();
       assertThat(runtime.hasData(name)).as("kept by remove").isTrue();
+      assertThatThrownBy(() -> runtime.readDataFile(name, "flows.json"))
+          .as("data is read through its container")
+          .isInstanceOf(ContainerNotFoundException.class);
 
       String again = runtime.create(spec);
       runtime.start(again);
@@ -274,6 +285,147 @@ abstract class InstanceRuntimeContract {
       assertThat(empty.flows()).as("the flows of a fresh userDir").isEmpty();
       awaitAnswer(http, endpoint, 404);
     }
+  }
+
+  @Test
+  void dataFilesAreReadWhetherTheInstanceRunsOrNot() throws Exception {
+    int port = FreePort.find();
+    String name = newName();
+    String secret = "contract-secret-" + run;
+    String password = "pw-" + randomHex();
+    String id = runtime.create(spec(name, port).env("NODE_RED_CREDENTIAL_SECRET", secret).build());
+
+    assertThat(runtime.readDataFile(name, "flows_cred.json")).as("never started").isEmpty();
+
+    runtime.start(id);
+    URI editor = editorUrl(port);
+    awaitEditor(editor);
+    try (NodeRedAdminClient admin = new NodeRedAdminClient(editor, Duration.ofSeconds(10))) {
+      // Node-RED answers a deploy once flows.json and flows_cred.json are written.
+      admin.setFlows(credentialFlow(password), admin.getFlows().rev(), DeploymentType.FULL);
+    }
+
+    byte[] stored = runtime.readDataFile(name, "flows_cred.json").orElseThrow();
+    JsonNode encrypted = JSON.readTree(stored);
+    assertThat(encrypted.has("$")).as("encrypted: " + encrypted).isTrue();
+    assertThat(new String(stored, StandardCharsets.UTF_8)).doesNotContain(password);
+    assertThat(NodeRedCredentials.decrypt(encrypted, secret).get("fg-cred-request"))
+        .isEqualTo(JSON.createObjectNode().put("user", "flowgate").put("password", password));
+    assertThat(runtime.readDataFile(name, "./flows.json"))
+        .hasValueSatisfying(
+            flows ->
+                assertThat(new String(flows, StandardCharsets.UTF_8)).contains("fg-cred-request"));
+    assertThat(runtime.readDataFile(name, "no-such-file.json")).isEmpty();
+    assertThat(runtime.readDataFile(name, "no-such-folder/flows.json")).isEmpty();
+    assertThat(runtime.readDataFile(name, "flows.json/x")).as("below a file").isEmpty();
+    assertThatThrownBy(() -> runtime.readDataFile(name, "lib"))
+        .as("a folder Node-RED made")
+        .isInstanceOf(InstanceRuntimeException.class)
+        .hasMessageContaining("not a regular file");
+    for (String outside :
+        List.of(
+            "../" + name + "/flows.json", "lib/../../flows.json", "/etc/passwd", "..", "", "/")) {
+      assertThatThrownBy(() -> runtime.readDataFile(name, outside))
+          .as(outside)
+          .isInstanceOf(IllegalArgumentException.class);
+    }
+
+    runtime.stop(id, STOP_TIMEOUT);
+
+    assertThat(runtime.readDataFile(name, "flows_cred.json"))
+        .as("read while stopped")
+        .hasValueSatisfying(content -> assertThat(content).isEqualTo(stored));
+  }
+
+  @Test
+  void theInstanceTrustsTheCertificatesOfItsSpecAndNoOthers() throws Exception {
+    try (SelfSignedHttpsServer upstream =
+        SelfSignedHttpsServer.start("answered over TLS in run " + run)) {
+      int port = FreePort.find();
+      String name = newName();
+      URI editor = editorUrl(port);
+      URI endpoint = editor.resolve("flowgate-tls-" + run);
+      ContainerSpec trusting =
+          spec(name, port).trustedCertificates(upstream.certificatePem()).build();
+
+      String id = runtime.create(trusting);
+      assertThat(runtime.create(trusting)).as("a retried create").isEqualTo(id);
+      runtime.start(id);
+      awaitEditor(editor);
+      try (HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+          NodeRedAdminClient admin = new NodeRedAdminClient(editor, Duration.ofSeconds(10))) {
+        admin.setFlows(
+            httpsRequestFlow(endpoint.getPath(), upstream.url()),
+            admin.getFlows().rev(),
+            DeploymentType.FULL);
+
+        assertThat(awaitAnswer(http, endpoint, 200)).isEqualTo(upstream.body());
+        assertThat(upstream.requests()).isEqualTo(1);
+
+        // The same userDir, so the same flows, but a spec without the certificate.
+        runtime.remove(id);
+        String untrusting = runtime.create(spec(name, port).build());
+        runtime.start(untrusting);
+        awaitEditor(editor);
+
+        assertThat(awaitAnswer(http, endpoint, 502)).contains("self-signed certificate");
+        assertThat(upstream.requests()).as("no request past the TLS handshake").isEqualTo(1);
+      }
+    }
+  }
+
+  /**
+   * A tab whose flow answers GET {@code path} with what GET {@code upstream} answered, or with 502
+   * and the error when that request fails.
+   */
+  static List<JsonNode> httpsRequestFlow(String path, URI upstream) throws IOException {
+    String flow =
+        """
+        [
+          {"id": "fg-tls-tab", "type": "tab", "label": "Trusted certificates", "disabled": false},
+          {"id": "fg-tls-in", "type": "http in", "z": "fg-tls-tab", "name": "",
+           "url": "%s", "method": "get", "upload": false, "x": 120, "y": 80,
+           "wires": [["fg-tls-request"]]},
+          {"id": "fg-tls-request", "type": "http request", "z": "fg-tls-tab", "name": "",
+           "method": "GET", "ret": "txt", "paytoqs": "ignore", "url": "%s", "tls": "",
+           "persist": false, "proxy": "", "insecureHTTPParser": false, "authType": "",
+           "senderr": true, "headers": [], "x": 320, "y": 80, "wires": [["fg-tls-out"]]},
+          {"id": "fg-tls-catch", "type": "catch", "z": "fg-tls-tab", "name": "",
+           "scope": ["fg-tls-request"], "uncaught": false, "x": 120, "y": 160,
+           "wires": [["fg-tls-failed"]]},
+          {"id": "fg-tls-failed", "type": "change", "z": "fg-tls-tab", "name": "",
+           "rules": [
+             {"t": "set", "p": "statusCode", "pt": "msg", "to": "502", "tot": "num"},
+             {"t": "set", "p": "payload", "pt": "msg", "to": "error.message", "tot": "msg"}],
+           "x": 320, "y": 160, "wires": [["fg-tls-out"]]},
+          {"id": "fg-tls-out", "type": "http response", "z": "fg-tls-tab", "name": "",
+           "statusCode": "", "headers": {}, "x": 520, "y": 80, "wires": []}
+        ]
+        """
+            .formatted(path, upstream);
+    List<JsonNode> nodes = new ArrayList<>();
+    JSON.readTree(flow).forEach(nodes::add);
+    return nodes;
+  }
+
+  /** A tab with an http request node that has basic-auth credentials. */
+  static List<JsonNode> credentialFlow(String password) {
+    ObjectNode tab = JSON.createObjectNode();
+    tab.put("id", "fg-cred-tab").put("type", "tab").put("label", "Credentials");
+    ObjectNode request = JSON.createObjectNode();
+    request
+        .put("id", "fg-cred-request")
+        .put("type", "http request")
+        .put("z", "fg-cred-tab")
+        .put("method", "GET")
+        .put("ret", "txt")
+        .put("url", "http://127.0.0.1:1/")
+        .put("authType", "basic")
+        .put("x", 200)
+        .put("y", 80);
+    request.putArray("wires");
+    request.putObject("credentials").put("user", "flowgate").put("password", password);
+    return List.of(tab, request);
   }
 
   /** A fresh instance name, removed after the test whatever happens. */

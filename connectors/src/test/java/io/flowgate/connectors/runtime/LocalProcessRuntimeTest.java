@@ -15,6 +15,7 @@ import io.flowgate.connectors.testing.FreePort;
 import io.flowgate.connectors.testing.RequiresNodeRed;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.RandomAccessFile;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -300,6 +301,48 @@ class LocalProcessRuntimeTest {
   }
 
   @Test
+  void trustedCertificatesAreAFileOfTheInstanceThatNodeJsIsPointedAt() throws Exception {
+    // A stand-in for node that records what NODE_EXTRA_CA_CERTS names.
+    Path seen = workDir.resolve("seen-by-node.pem");
+    Path fakeNode =
+        executable(
+            "fake-node",
+            """
+            #!/bin/sh
+            if [ -n "$NODE_EXTRA_CA_CERTS" ]; then cat "$NODE_EXTRA_CA_CERTS"; else printf none; fi > '%s'
+            """
+                .formatted(seen));
+    Path home = Files.createDirectories(workDir.resolve("home"));
+    Files.createFile(home.resolve("red.js"));
+    try (LocalProcessRuntime runtime =
+        new LocalProcessRuntime(workDir, home, fakeNode.toString(), "npm")) {
+      String id =
+          runtime.create(
+              ContainerSpec.builder("flowgate-local-ca", "img")
+                  .trustedCertificates(ContainerSpecTest.PEM)
+                  .build());
+      Path dir = workDir.resolve("instances").resolve(id);
+      Path certificates = dir.resolve(LocalProcessRuntime.TRUSTED_CERTIFICATES_FILE);
+      assertThat(certificates).hasContent(ContainerSpecTest.PEM);
+      assertThat(dir.resolve("spec.json")).content().doesNotContain("CERTIFICATE");
+
+      runtime.start(id);
+      awaitExit(runtime, id);
+
+      assertThat(seen).hasContent(ContainerSpecTest.PEM);
+
+      runtime.remove(id);
+      runtime.create(ContainerSpec.builder(id, "img").build());
+      assertThat(certificates).as("gone with the instance folder").doesNotExist();
+      runtime.start(id);
+      awaitExit(runtime, id);
+
+      assertThat(seen).hasContent("none");
+      runtime.remove(id);
+    }
+  }
+
+  @Test
   void anInstanceWhoseStarterIsGoneIsFoundAndStopped() throws Exception {
     // As after an engine restart: the process was started by a parent that no longer exists.
     Path fakeNode =
@@ -529,6 +572,56 @@ class LocalProcessRuntimeTest {
           .containsExactly("flowgate-local-8");
       assertThat(workDir.resolve("rt/instances/.flowgate-local-8.removed-1")).isDirectory();
       runtime.remove("flowgate-local-8");
+    }
+  }
+
+  @Test
+  void dataFilesAreReadOnlyFromInsideTheUserDirAndUpToTheCap() throws Exception {
+    try (LocalProcessRuntime runtime = new LocalProcessRuntime(workDir.resolve("rt"), null)) {
+      runtime.create(ContainerSpec.builder("flowgate-local-9", "img").build());
+      Path userDir = workDir.resolve("rt/data/flowgate-local-9");
+      Path outside = Files.createDirectories(workDir.resolve("outside"));
+      Files.writeString(outside.resolve("engine-secret.txt"), "not for instances");
+      Files.createSymbolicLink(
+          userDir.resolve("flows_cred.json"), outside.resolve("engine-secret.txt"));
+      Files.createSymbolicLink(userDir.resolve("linked"), outside);
+      Files.createDirectories(userDir.resolve("lib/flows"));
+      Files.writeString(userDir.resolve("lib/flows/a.json"), "[]");
+      try (RandomAccessFile big = new RandomAccessFile(userDir.resolve("big.bin").toFile(), "rw")) {
+        big.setLength(InstanceRuntime.MAX_DATA_FILE_BYTES + 1L); // sparse: no disk used
+      }
+
+      assertThat(runtime.readDataFile("flowgate-local-9", "lib//flows/./a.json"))
+          .hasValueSatisfying(content -> assertThat(content).asString().isEqualTo("[]"));
+      assertThatThrownBy(() -> runtime.readDataFile("flowgate-local-9", "flows_cred.json"))
+          .as("a link")
+          .isInstanceOf(InstanceRuntimeException.class)
+          .hasMessageContaining("not a regular file");
+      assertThatThrownBy(() -> runtime.readDataFile("flowgate-local-9", "linked/engine-secret.txt"))
+          .as("through a linked folder")
+          .isInstanceOf(InstanceRuntimeException.class)
+          .hasMessageContaining("outside");
+      assertThatThrownBy(() -> runtime.readDataFile("flowgate-local-9", "big.bin"))
+          .isInstanceOf(InstanceRuntimeException.class)
+          .hasMessageContaining("more than the " + InstanceRuntime.MAX_DATA_FILE_BYTES);
+      assertThat(runtime.readDataFile("flowgate-local-9", "lib/flows/a.json/x")).isEmpty();
+      runtime.remove("flowgate-local-9");
+      runtime.deleteData("flowgate-local-9");
+    }
+  }
+
+  @Test
+  void dataFilesOfAnInstanceNotStartedSinceUserDirsMovedAreReadFromTheOldPlace() throws Exception {
+    try (LocalProcessRuntime runtime = new LocalProcessRuntime(workDir.resolve("rt"), null)) {
+      runtime.create(ContainerSpec.builder("flowgate-local-10", "img").build());
+      Path legacy = workDir.resolve("rt/instances/flowgate-local-10/data");
+      Files.createDirectories(legacy);
+      Files.writeString(legacy.resolve("flows.json"), "[{\"id\": \"old\"}]");
+
+      assertThat(runtime.readDataFile("flowgate-local-10", "flows.json"))
+          .hasValueSatisfying(content -> assertThat(content).asString().contains("old"));
+      runtime.remove("flowgate-local-10");
+      runtime.deleteData("flowgate-local-10");
     }
   }
 

@@ -12,6 +12,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
@@ -64,10 +65,21 @@ public final class NodeRedProcess implements AutoCloseable {
    * @param settingsJs the whole settings file; the port comes from the command line
    */
   public static NodeRedProcess start(String settingsJs) {
+    return start(settingsJs, Map.of());
+  }
+
+  /**
+   * Starts Node-RED with this settings.js and these files in its user directory (e.g. {@code
+   * flows.json} and {@code flows_cred.json}), written before it starts, and waits until its editor
+   * answers.
+   *
+   * @param userDirFiles file name (relative to the user directory) → content
+   */
+  public static NodeRedProcess start(String settingsJs, Map<String, byte[]> userDirFiles) {
     IllegalStateException last = null;
     for (int attempt = 1; attempt <= START_ATTEMPTS; attempt++) {
       try {
-        return startOnce(settingsJs);
+        return startOnce(settingsJs, userDirFiles);
       } catch (PortTakenException e) {
         last = e; // the free port was taken between finding and binding it: try another
       }
@@ -81,7 +93,7 @@ public final class NodeRedProcess implements AutoCloseable {
     }
   }
 
-  private static NodeRedProcess startOnce(String settingsJs) {
+  private static NodeRedProcess startOnce(String settingsJs, Map<String, byte[]> userDirFiles) {
     String home = System.getProperty(HOME_PROPERTY);
     if (home == null) {
       throw new IllegalStateException("System property " + HOME_PROPERTY + " is not set");
@@ -92,6 +104,9 @@ public final class NodeRedProcess implements AutoCloseable {
       Path userDir = Files.createDirectory(root.resolve("data"));
       Path settings = userDir.resolve("settings.js");
       Files.writeString(settings, settingsJs, StandardCharsets.UTF_8);
+      for (Map.Entry<String, byte[]> file : userDirFiles.entrySet()) {
+        Files.write(userDir.resolve(file.getKey()), file.getValue());
+      }
       Path logFile = root.resolve("node-red.log");
       int port = FreePort.find();
       Process process =

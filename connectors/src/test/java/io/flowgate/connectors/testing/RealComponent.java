@@ -12,6 +12,9 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  */
 public final class RealComponent {
 
+  /** What a missing component's message says by default. */
+  static final String INSTALLED_BY_FLOWGATE_TEST = "`./flowgate test` installs it.";
+
   private static final ExtensionContext.Namespace NAMESPACE =
       ExtensionContext.Namespace.create(RealComponent.class);
 
@@ -32,13 +35,27 @@ public final class RealComponent {
    */
   public static ConditionEvaluationResult evaluate(
       ExtensionContext context, String component, Supplier<Optional<String>> problem) {
+    return evaluate(context, component, INSTALLED_BY_FLOWGATE_TEST, problem);
+  }
+
+  /**
+   * As {@link #evaluate(ExtensionContext, String, Supplier)}, for a component that {@code
+   * ./flowgate test} cannot provide.
+   *
+   * @param remedy the message's last sentence: how to get the component
+   */
+  public static ConditionEvaluationResult evaluate(
+      ExtensionContext context,
+      String component,
+      String remedy,
+      Supplier<Optional<String>> problem) {
     Problem found =
         context
             .getRoot()
             .getStore(NAMESPACE)
             .getOrComputeIfAbsent(
                 component, key -> new Problem(problem.get().orElse(null)), Problem.class);
-    return decide(component, Optional.ofNullable(found.text()), runningInCi());
+    return decide(component, Optional.ofNullable(found.text()), remedy, runningInCi());
   }
 
   private record Problem(String text) {}
@@ -50,11 +67,15 @@ public final class RealComponent {
   /** The rule itself, apart from the environment, so it can be tested. */
   static ConditionEvaluationResult decide(
       String component, Optional<String> problem, boolean inCi) {
+    return decide(component, problem, INSTALLED_BY_FLOWGATE_TEST, inCi);
+  }
+
+  static ConditionEvaluationResult decide(
+      String component, Optional<String> problem, String remedy, boolean inCi) {
     if (problem.isEmpty()) {
       return ConditionEvaluationResult.enabled(component + " is available");
     }
-    String message =
-        component + " is missing: " + problem.get() + ". `./flowgate test` installs it.";
+    String message = component + " is missing: " + problem.get() + ". " + remedy;
     if (inCi) {
       throw new MissingComponentException(message + " (CI=true: a missing component fails)");
     }

@@ -36,4 +36,22 @@ class RealComponentTest {
         .hasValueSatisfying(
             reason -> assertThat(reason).contains("no red.js in /nowhere", "./flowgate test"));
   }
+
+  @Test
+  void aComponentThatFlowgateCannotInstallSaysWhatToDoInstead() {
+    ConditionEvaluationResult result =
+        RealComponent.decide(
+            "The npm registry",
+            Optional.of("`npm view x version` failed"),
+            "Run them where the registry is reachable.",
+            false);
+
+    assertThat(result.isDisabled()).isTrue();
+    assertThat(result.getReason())
+        .hasValueSatisfying(
+            reason ->
+                assertThat(reason)
+                    .contains("`npm view x version` failed", "registry is reachable")
+                    .doesNotContain("./flowgate test"));
+  }
 }

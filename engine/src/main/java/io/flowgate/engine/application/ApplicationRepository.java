@@ -71,6 +71,14 @@ class ApplicationRepository {
         > 0;
   }
 
+  boolean hasPipelines(String id) {
+    return jdbc.sql("select count(*) from flowgate.pipeline where application_id = ?")
+            .param(id)
+            .query(Integer.class)
+            .single()
+        > 0;
+  }
+
   void delete(String id) {
     jdbc.sql("delete from flowgate.application where id = ?").param(id).update();
   }

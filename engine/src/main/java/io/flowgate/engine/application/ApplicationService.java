@@ -89,6 +89,12 @@ public class ApplicationService {
               + team.id()
               + ")");
     }
+    if (applications.hasPipelines(application.id())) {
+      throw ApiProblem.conflict(
+          "The application still has pipelines; delete them first (GET /api/v1/applications/"
+              + application.id()
+              + "/pipelines)");
+    }
     applications.delete(application.id());
     audit.record(
         new AuditEvent(

@@ -1,5 +1,6 @@
 package io.flowgate.engine.instance;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import java.time.Instant;
 import java.util.List;
 
@@ -11,6 +12,8 @@ import java.util.List;
  * @param operation the process now working on it ({@code provisioning}, {@code start}, ...), or
  *     null
  * @param operationProcessInstanceId that process's id, for Cockpit
+ * @param settings the Node-RED runtime settings Flowgate manages ({@link NodeRedSettings})
+ * @param snapshotId the snapshot last deployed to it, or null while it runs flows of its own
  */
 public record Instance(
     String id,
@@ -31,6 +34,8 @@ public record Instance(
     String lastFailureReason,
     Instant lastFailureAt,
     List<EnvVar> env,
+    JsonNode settings,
+    String snapshotId,
     String operation,
     String operationProcessInstanceId,
     int restarts,

@@ -4,7 +4,11 @@ import io.flowgate.connectors.runtime.ContainerSpec;
 import io.flowgate.engine.FlowgateProperties;
 import io.flowgate.engine.platform.InstallationService;
 import io.flowgate.engine.secret.SecretBox;
+import java.io.IOException;
 import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.springframework.core.env.Environment;
@@ -22,23 +26,28 @@ class InstanceContainers {
   static final String LABEL_INSTALLATION = "io.flowgate.installation";
 
   private final InstanceEnvRepository env;
+  private final InstanceRepository instances;
   private final SecretBox secrets;
   private final String installationId;
-  private final FlowgateProperties.Instances settings;
+  private final String trustedCertificates;
+  private final FlowgateProperties.Instances instanceSettings;
   private final Environment spring;
 
   InstanceContainers(
       InstanceEnvRepository env,
+      InstanceRepository instances,
       SecretBox secrets,
       InstallationService installation,
       FlowgateProperties properties,
       Environment environment) {
     this.env = env;
+    this.instances = instances;
     this.secrets = secrets;
     this.installationId = installation.installation().id().toString();
-    this.settings = properties.instances();
+    this.trustedCertificates = readCertificates(properties.instances().caFile());
+    this.instanceSettings = properties.instances();
     this.spring = environment;
-    URI apiUrl = settings.apiUrl();
+    URI apiUrl = instanceSettings.apiUrl();
     if (apiUrl != null
         && (!apiUrl.isAbsolute()
             || apiUrl.getHost() == null
@@ -57,14 +66,14 @@ class InstanceContainers {
    */
   String apiUrl() {
     String base;
-    if (settings.apiUrl() != null) {
-      base = settings.apiUrl().toString();
+    if (instanceSettings.apiUrl() != null) {
+      base = instanceSettings.apiUrl().toString();
     } else {
       String port =
           spring.getProperty("local.server.port", spring.getProperty("server.port", "8080"));
       base =
           "http://"
-              + settings.host()
+              + instanceSettings.host()
               + ":"
               + port
               + spring.getProperty("server.servlet.context-path", "");
@@ -101,6 +110,10 @@ class InstanceContainers {
         "NODE_RED_CREDENTIAL_SECRET", secrets.decrypt(instance.sealedCredentialSecret()));
     environment.put("NODE_RED_ADMIN_USER", instance.editorUser());
     environment.put("NODE_RED_ADMIN_PASSWORD_HASH", instance.editorPasswordHash());
+    String settings = instances.settings(instance.id());
+    if (!"{}".equals(settings)) {
+      environment.put(NodeRedSettings.ENV_VAR, settings);
+    }
     environment.put("FLOWGATE_FILES_URL", filesUrl(instance.id()));
     environment.put("FLOWGATE_FILES_TOKEN", filesToken);
     return ContainerSpec.builder(instance.containerName(), instance.stack())
@@ -112,7 +125,25 @@ class InstanceContainers {
         .memoryBytes(instance.memoryBytes())
         // the reconciler restarts instances (for both runtimes, and audited), not the runtime
         .restartPolicy(io.flowgate.connectors.runtime.RestartPolicy.NO)
+        .trustedCertificates(trustedCertificates)
         .build();
+  }
+
+  /** FLOWGATE_INSTANCE_CA_FILE, read once: a file that cannot be read stops the start. */
+  private static String readCertificates(Path file) {
+    if (file == null || file.toString().isBlank()) {
+      return null;
+    }
+    try {
+      return Files.readString(file, StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      throw new IllegalStateException(
+          "FLOWGATE_INSTANCE_CA_FILE (or NODE_EXTRA_CA_CERTS) names "
+              + file
+              + ", which cannot be read: "
+              + e.getMessage(),
+          e);
+    }
   }
 
   String editorPassword(InstanceRow instance) {

@@ -57,7 +57,8 @@ class InstanceController {
       throw ApiProblem.notFound(
           "Unknown action '"
               + action
-              + "'; instances know start, stop, restart and suspend (and DELETE to delete)");
+              + "'; instances know start, stop, restart, suspend, deploy and rollback (and DELETE"
+              + " to delete)");
     }
     return ResponseEntity.accepted()
         .location(URI.create("/api/v1/instances/" + id))

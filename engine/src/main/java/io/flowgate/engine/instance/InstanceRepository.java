@@ -5,7 +5,9 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.time.Instant;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
@@ -168,6 +170,39 @@ class InstanceRepository {
     }
   }
 
+  void recordFailure(String id, String reason, Instant at) {
+    jdbc.sql(
+            "update flowgate.instance set last_failure_reason = ?, last_failure_at = ?"
+                + " where id = ?")
+        .params(reason, Timestamp.from(at), id)
+        .update();
+  }
+
+  void setSettings(String id, String settings) {
+    jdbc.sql("update flowgate.instance set settings = ? where id = ?")
+        .params(settings, id)
+        .update();
+  }
+
+  /** The Node-RED runtime settings as stored JSON. */
+  String settings(String id) {
+    return jdbc.sql("select settings from flowgate.instance where id = ?")
+        .param(id)
+        .query(String.class)
+        .optional()
+        .orElse("{}");
+  }
+
+  /** The snapshot the instance runs (the last one deployed to it), or null. */
+  String snapshotId(String id) {
+    List<String> found =
+        jdbc.sql("select snapshot_id from flowgate.instance where id = ?")
+            .param(id)
+            .query(String.class)
+            .list();
+    return found.isEmpty() ? null : found.get(0);
+  }
+
   void setOperation(String id, String operation, String processInstanceId) {
     jdbc.sql("update flowgate.instance set operation = ?, operation_process_id = ? where id = ?")
         .params(operation, processInstanceId, id)
@@ -224,6 +259,27 @@ class InstanceRepository {
   /** Forgets the instance's files (their objects are being deleted with its storage). */
   void forgetFiles(String id) {
     jdbc.sql("delete from flowgate.instance_file where instance_id = ?").param(id).update();
+  }
+
+  /** The pipeline stages that target the instance: {pipelineId, pipeline, stageId, stage}. */
+  List<Map<String, Object>> pipelineStages(String id) {
+    return jdbc.sql(
+            "select p.id as pipeline_id, p.name as pipeline, s.id as stage_id, s.name as stage"
+                + " from flowgate.pipeline_stage_instance t"
+                + " join flowgate.pipeline_stage s on s.id = t.stage_id"
+                + " join flowgate.pipeline p on p.id = s.pipeline_id"
+                + " where t.instance_id = ? order by p.id, s.position")
+        .param(id)
+        .query(
+            (rs, row) -> {
+              Map<String, Object> stage = new LinkedHashMap<>();
+              stage.put("pipelineId", rs.getString("pipeline_id"));
+              stage.put("pipeline", rs.getString("pipeline"));
+              stage.put("stageId", rs.getString("stage_id"));
+              stage.put("stage", rs.getString("stage"));
+              return stage;
+            })
+        .list();
   }
 
   void delete(String id) {

@@ -14,7 +14,8 @@ import java.util.List;
 
 /**
  * {@code POST /api/v1/instances}: which team and application, the instance's name, and optionally
- * its stack (Node-RED image), limits, restart policy, env vars, initial flows and a callback URL.
+ * its stack (Node-RED image), limits, restart policy, env vars, initial flows, Node-RED runtime
+ * settings ({@link NodeRedSettings}) and a callback URL.
  */
 public record InstanceRequest(
     @NotBlank(message = "must name the team (its id)") String team,
@@ -36,6 +37,7 @@ public record InstanceRequest(
     RestartPolicy restartPolicy,
     @Size(max = 100, message = "at most 100 variables") List<@Valid @NotNull EnvVarRequest> env,
     JsonNode flows,
+    JsonNode settings,
     @Size(max = 2000, message = "at most 2000 characters") String callbackUrl) {
 
   public static final String NAME_PATTERN = "[a-z0-9]([a-z0-9-]{0,38}[a-z0-9])?";

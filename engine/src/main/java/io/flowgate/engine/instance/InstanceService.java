@@ -7,6 +7,7 @@ import io.flowgate.engine.application.Application;
 import io.flowgate.engine.application.ApplicationService;
 import io.flowgate.engine.audit.AuditEvent;
 import io.flowgate.engine.audit.AuditLog;
+import io.flowgate.engine.callback.CallbackUrls;
 import io.flowgate.engine.platform.Ids;
 import io.flowgate.engine.secret.SecretBox;
 import io.flowgate.engine.security.AccessPolicy.TeamAction;
@@ -14,8 +15,6 @@ import io.flowgate.engine.security.Caller;
 import io.flowgate.engine.team.Team;
 import io.flowgate.engine.team.TeamService;
 import io.flowgate.engine.web.ApiProblem;
-import java.net.URI;
-import java.net.URISyntaxException;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -54,7 +53,7 @@ public class InstanceService {
   }
 
   static final String EDITOR_USER = "admin";
-  private static final Set<String> RESERVED_ENV = Set.of("PORT");
+  private static final Set<String> RESERVED_ENV = Set.of("PORT", "NODE_EXTRA_CA_CERTS");
   private static final List<String> RESERVED_ENV_PREFIXES = List.of("NODE_RED_", "FLOWGATE_");
   private static final int MAX_LOG_LINES = 5000;
 
@@ -110,7 +109,8 @@ public class InstanceService {
     String stack = stack(request.stack());
     List<InstanceEnvRepository.StoredEnvVar> environment = environment(request.env());
     String flows = flows(request.flows());
-    String callbackUrl = callbackUrl(request.callbackUrl());
+    String settings = NodeRedSettings.validate(request.settings());
+    String callbackUrl = CallbackUrls.validate(request.callbackUrl());
     quota.reserve(team);
     if (instances.nameTaken(team.id(), request.name())) {
       throw ApiProblem.conflict(
@@ -152,6 +152,7 @@ public class InstanceService {
             now,
             caller.actor());
     instances.insert(row);
+    instances.setSettings(id, settings);
     tokens.issue(row, caller.actor());
     env.replace(id, environment);
     String processInstanceId =
@@ -184,7 +185,7 @@ public class InstanceService {
 
   @Transactional
   public Accepted act(Caller caller, String id, InstanceAction action, String requestedCallback) {
-    String callbackUrl = callbackUrl(requestedCallback);
+    String callbackUrl = CallbackUrls.validate(requestedCallback);
     find(caller, id, TeamAction.WRITE);
     // in a transaction of its own: the truth about a cancelled operation stays even if this
     // action is refused
@@ -217,6 +218,50 @@ public class InstanceService {
     return new Accepted(id, processInstanceId, action.passingState());
   }
 
+  /** Starts another feature's process on an instance, given the instance and the callback URL. */
+  @FunctionalInterface
+  public interface OperationStart {
+    String start(Instance instance, String callbackUrl);
+  }
+
+  /**
+   * Starts another feature's process on the instance (a snapshot deploy, a rollback) under the same
+   * rule as the actions: one operation at a time, only from the given states. The process ends the
+   * operation when it marks the instance (see {@link InstanceSteps}).
+   */
+  @Transactional
+  public Accepted startOperation(
+      Caller caller,
+      String id,
+      String operation,
+      Set<InstanceState> from,
+      String requestedCallback,
+      Map<String, Object> auditDetails,
+      OperationStart start) {
+    String callbackUrl = CallbackUrls.validate(requestedCallback);
+    find(caller, id, TeamAction.WRITE);
+    ownTransaction.executeWithoutResult(status -> settleIfCancelled(id));
+    InstanceRow instance = instances.lock(id).orElseThrow(() -> notFound(id));
+    if (instance.operation() != null) {
+      throw busy(instance);
+    }
+    if (!from.contains(instance.state())) {
+      throw ApiProblem.conflict(
+          "The instance is "
+              + instance.state().value()
+              + "; "
+              + operation
+              + " works when it is "
+              + from.stream().map(InstanceState::value).sorted().collect(Collectors.joining(", ")));
+    }
+    String processInstanceId = start.start(view(instance), callbackUrl);
+    instances.setOperation(id, operation, processInstanceId);
+    Map<String, Object> details = new LinkedHashMap<>(auditDetails);
+    details.put("processInstanceId", processInstanceId);
+    audit.record(event(caller.actor(), "instance." + operation + "-requested", instance, details));
+    return new Accepted(id, processInstanceId, instance.state());
+  }
+
   /**
    * Deletes the instance with its container, stored objects (its files) and port. A process still
    * working on it (a provisioning stuck in an incident, a start) is cancelled first. Its files
@@ -224,7 +269,7 @@ public class InstanceService {
    */
   @Transactional
   public Accepted delete(Caller caller, String id, String requestedCallback) {
-    String callbackUrl = callbackUrl(requestedCallback);
+    String callbackUrl = CallbackUrls.validate(requestedCallback);
     find(caller, id, TeamAction.WRITE);
     InstanceRow instance = instances.lock(id).orElseThrow(() -> notFound(id));
     if (instance.state() == InstanceState.DELETING && instance.operation() != null) {
@@ -366,7 +411,8 @@ public class InstanceService {
             "env[" + i + "].name",
             "'"
                 + name
-                + "' is set by Flowgate (PORT, NODE_RED_*, FLOWGATE_*); choose another name");
+                + "' is set by Flowgate (PORT, NODE_EXTRA_CA_CERTS, NODE_RED_*, FLOWGATE_*);"
+                + " choose another name");
       }
       if (!seen.add(name)) {
         throw ApiProblem.invalid("env[" + i + "].name", "'" + name + "' is given twice");
@@ -399,25 +445,6 @@ public class InstanceService {
     return flows.toString();
   }
 
-  static String callbackUrl(String requested) {
-    if (requested == null || requested.isBlank()) {
-      return null;
-    }
-    try {
-      URI uri = new URI(requested.strip());
-      if (!uri.isAbsolute()
-          || !("http".equals(uri.getScheme()) || "https".equals(uri.getScheme()))
-          || uri.getHost() == null
-          || uri.getUserInfo() != null) {
-        throw new URISyntaxException(requested, "not an absolute http(s) URL");
-      }
-      return uri.toString();
-    } catch (URISyntaxException e) {
-      throw ApiProblem.invalid(
-          "callbackUrl", "must be an absolute http:// or https:// URL without user info");
-    }
-  }
-
   private Instance view(InstanceRow row) {
     List<Instance.EnvVar> vars =
         env.of(row.id()).stream()
@@ -442,6 +469,8 @@ public class InstanceService {
         row.lastFailureReason(),
         row.lastFailureAt(),
         vars,
+        NodeRedSettings.parse(instances.settings(row.id())),
+        instances.snapshotId(row.id()),
         row.operation(),
         row.operationProcessId(),
         row.restarts(),

@@ -256,6 +256,36 @@ public class InstanceSteps {
     mark(instanceId, InstanceState.SUSPENDED, null, processInstanceId);
   }
 
+  /**
+   * The instance runs again after a failed change was undone: running, with the failure as its
+   * reason and last failure, so the team sees what happened.
+   */
+  @Transactional
+  public void markRestored(String instanceId, String reason, String processInstanceId) {
+    mark(instanceId, InstanceState.RUNNING, reason, processInstanceId);
+    instances.recordFailure(instanceId, reason, now());
+  }
+
+  /**
+   * An operation ended without changing the instance (e.g. a deploy that could not even start): the
+   * state stays, the reason becomes the last failure.
+   */
+  @Transactional
+  public void endUnchanged(String instanceId, String reason, String processInstanceId) {
+    InstanceRow instance = instances.lock(instanceId).orElse(null);
+    if (instance == null) {
+      return;
+    }
+    instances.endOperation(instanceId, processInstanceId);
+    instances.recordFailure(instanceId, reason, now());
+    audit.record(
+        InstanceService.event(
+            "system",
+            "instance.operation-failed",
+            instance,
+            Map.of("reason", reason, "processInstanceId", processInstanceId)));
+  }
+
   @Transactional
   public void markCrashed(String instanceId, String reason, String processInstanceId) {
     mark(instanceId, InstanceState.CRASHED, reason, processInstanceId);
@@ -274,13 +304,16 @@ public class InstanceSteps {
             instance -> {
               // the token row stays (revoked) for the audit trail; the request revoked it already
               tokens.revoke(instanceId, "system");
+              Map<String, Object> details = new LinkedHashMap<>();
+              details.put("name", instance.name());
+              details.put("processInstanceId", processInstanceId);
+              // the stages lose the instance as a target with it (the rows cascade)
+              List<Map<String, Object>> stages = instances.pipelineStages(instanceId);
+              if (!stages.isEmpty()) {
+                details.put("pipelineStages", stages);
+              }
               instances.delete(instanceId);
-              audit.record(
-                  InstanceService.event(
-                      "system",
-                      "instance.deleted",
-                      instance,
-                      Map.of("name", instance.name(), "processInstanceId", processInstanceId)));
+              audit.record(InstanceService.event("system", "instance.deleted", instance, details));
             });
   }
 

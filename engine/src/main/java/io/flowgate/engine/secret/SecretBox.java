@@ -7,8 +7,10 @@ import java.security.SecureRandom;
 import java.util.Base64;
 import java.util.HexFormat;
 import javax.crypto.Cipher;
+import javax.crypto.Mac;
 import javax.crypto.SecretKey;
 import javax.crypto.spec.GCMParameterSpec;
+import javax.crypto.spec.SecretKeySpec;
 
 /**
  * Encrypts secrets that Flowgate must read back (Node-RED credential secrets, editor passwords,
@@ -63,6 +65,21 @@ public final class SecretBox {
           "A stored secret cannot be decrypted: the secret key (FLOWGATE_SECRET_KEY or"
               + " secret.key in the data folder) is not the one it was sealed with",
           e);
+    }
+  }
+
+  /**
+   * A key for one purpose, derived from the installation's key (HMAC-SHA256 of the purpose), as
+   * lower-case hex: features that need a stable key of their own (snapshot credentials) get one
+   * without another secret to keep.
+   */
+  public String derive(String purpose) {
+    try {
+      Mac mac = Mac.getInstance("HmacSHA256");
+      mac.init(new SecretKeySpec(key.getEncoded(), "HmacSHA256"));
+      return HexFormat.of().formatHex(mac.doFinal(purpose.getBytes(StandardCharsets.UTF_8)));
+    } catch (GeneralSecurityException e) {
+      throw new IllegalStateException("HMAC-SHA256 is part of every JDK", e);
     }
   }
 

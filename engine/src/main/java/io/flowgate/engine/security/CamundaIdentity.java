@@ -118,6 +118,10 @@ public class CamundaIdentity {
     return identity.createUserQuery().userId(username).count() > 0;
   }
 
+  public boolean groupExists(String groupId) {
+    return identity.createGroupQuery().groupId(groupId).count() > 0;
+  }
+
   /** A new Camunda user in the organization's tenant and groups. */
   public void createUser(
       String username,

@@ -6,9 +6,9 @@ import org.springframework.test.context.DynamicPropertySource;
 
 /** Instances on the real Docker daemon with the locally built Node-RED image. */
 @RequiresDocker
-abstract class InstanceDockerTestSupport extends InstanceTestSupport {
+public abstract class InstanceDockerTestSupport extends InstanceTestSupport {
 
-  static final String MISSING_IMAGE = "flowgate/node-red:not-built-here";
+  protected static final String MISSING_IMAGE = "flowgate/node-red:not-built-here";
 
   @DynamicPropertySource
   static void docker(DynamicPropertyRegistry registry) {

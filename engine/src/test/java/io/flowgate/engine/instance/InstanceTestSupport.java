@@ -8,6 +8,8 @@ import io.flowgate.connectors.runtime.InstanceRuntime;
 import io.flowgate.connectors.storage.ObjectStore;
 import io.flowgate.connectors.testing.Await;
 import io.flowgate.engine.testing.ApiTestSupport;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
@@ -21,27 +23,38 @@ import org.springframework.test.context.DynamicPropertySource;
  * A Flowgate whose job executor runs: instances really start (on the runtime a subclass chooses),
  * and the reconciler looks every second.
  */
-abstract class InstanceTestSupport extends ApiTestSupport {
+public abstract class InstanceTestSupport extends ApiTestSupport {
 
-  static final Duration PROVISIONING = Duration.ofSeconds(150);
+  protected static final Duration PROVISIONING = Duration.ofSeconds(150);
 
   @DynamicPropertySource
   static void realInstances(DynamicPropertyRegistry registry) {
     registry.add("camunda.bpm.job-execution.enabled", () -> "true");
     registry.add("flowgate.instances.reconcile-interval", () -> "PT1S");
     registry.add("flowgate.instances.memory-mb", () -> "256");
+    // instances install modules from the npm registry through whatever TLS proxy the host trusts
+    registry.add("flowgate.instances.ca-file", InstanceTestSupport::hostCertificates);
   }
 
-  @Autowired InstanceRuntime runtime;
-  @Autowired ObjectStore objects;
+  private static String hostCertificates() {
+    String named = System.getenv("NODE_EXTRA_CA_CERTS");
+    if (named != null && Files.isReadable(Path.of(named))) {
+      return named;
+    }
+    Path debian = Path.of("/etc/ssl/certs/ca-certificates.crt");
+    return Files.isReadable(debian) ? debian.toString() : "";
+  }
 
-  String organization;
-  String team;
-  String application;
-  String owner;
+  @Autowired protected InstanceRuntime runtime;
+  @Autowired protected ObjectStore objects;
+
+  protected String organization;
+  protected String team;
+  protected String application;
+  protected String owner;
 
   @BeforeEach
-  void aTeamWithAnApplication() {
+  protected void aTeamWithAnApplication() {
     TeamWithApplication made = teamWithApplication();
     organization = made.organization();
     team = made.team();
@@ -49,20 +62,20 @@ abstract class InstanceTestSupport extends ApiTestSupport {
     application = made.application();
   }
 
-  Map<String, Object> request(String name) {
+  protected Map<String, Object> request(String name) {
     return body("team", team, "application", application, "name", name);
   }
 
-  String create(Map<String, Object> request) {
+  protected String create(Map<String, Object> request) {
     return expect(post("/api/v1/instances", as(owner), request), 202).json().path("id").asText();
   }
 
-  JsonNode instance(String id) {
+  protected JsonNode instance(String id) {
     return expect(get("/api/v1/instances/" + id, as(owner)), 200).json();
   }
 
   /** Waits for a state with no process left working on the instance. */
-  JsonNode awaitSettled(String id, String state) {
+  protected JsonNode awaitSettled(String id, String state) {
     return Await.until(
         "instance " + id + " " + state,
         PROVISIONING,
@@ -79,7 +92,7 @@ abstract class InstanceTestSupport extends ApiTestSupport {
   }
 
   /** Waits for the instance to be gone (GET answers 404). */
-  void awaitGone(String id) {
+  protected void awaitGone(String id) {
     Await.until(
         "instance " + id + " deleted",
         PROVISIONING,
@@ -88,15 +101,13 @@ abstract class InstanceTestSupport extends ApiTestSupport {
         status -> status == 404);
   }
 
-  Optional<ContainerState> container(String id) {
-    return runtime.inspect(InstanceContainers.containerName(id));
+  protected Optional<ContainerState> container(String id) {
+    return runtime.inspect("flowgate-" + id);
   }
 
-  void assertNothingLeft(String id) {
+  protected void assertNothingLeft(String id) {
     assertThat(container(id)).as("container of " + id).isEmpty();
     assertThat(objects.list(InstanceSteps.storagePrefix(id))).as("objects of " + id).isEmpty();
-    assertThat(runtime.hasData(InstanceContainers.containerName(id)))
-        .as("Node-RED data of " + id)
-        .isFalse();
+    assertThat(runtime.hasData("flowgate-" + id)).as("Node-RED data of " + id).isFalse();
   }
 }

@@ -49,6 +49,13 @@ class AccessMatrixTest extends ApiTestSupport {
       POST   /api/v1/teams/{T}/applications    201  201  201  201  403  404  404  401  401  401  201  201  403
       GET    /api/v1/applications/{app}        200  200  200  200  200  404  404  401  401  401  200  200  200
       DELETE /api/v1/applications/{new}        204  204  204  204  403  404  404  401  401  401  204  204  403
+      GET    /api/v1/applications/{app}/pipelines
+                                               200  200  200  200  200  404  404  401  401  401  200  200  200
+      POST   /api/v1/applications/{app}/pipelines
+                                               201  201  201  201  403  404  404  401  401  401  201  201  403
+      GET    /api/v1/pipelines/{pipeline}      200  200  200  200  200  404  404  401  401  401  200  200  200
+      PUT    /api/v1/pipelines/{pipeline}      200  200  200  200  403  404  404  401  401  401  200  200  403
+      DELETE /api/v1/pipelines/{new}           204  204  204  204  403  404  404  401  401  401  204  204  403
       GET    /api/v1/teams/{T}/tokens          200  200  200  403  403  404  404  401  401  401  403  403  403
       POST   /api/v1/teams/{T}/tokens          201  201  201  403  403  404  404  401  401  401  403  403  403
       GET    /api/v1/teams/{T}/tokens/{token}  200  200  200  403  403  404  404  401  401  401  403  403  403
@@ -69,6 +76,7 @@ class AccessMatrixTest extends ApiTestSupport {
   private String teamT;
   private String application;
   private String tokenId;
+  private String pipeline;
   private final Map<String, Auth> callers = new LinkedHashMap<>();
 
   @Test
@@ -147,6 +155,7 @@ class AccessMatrixTest extends ApiTestSupport {
     putMember(teamT, viewer, "viewer", false);
     putMember(teamT2, otherTeam, "member", false);
     application = newApplication();
+    pipeline = newPipeline();
     tokenId = expect(post(tokens(), admin(), tokenBody("owner")), 201).json().path("id").asText();
     memberName = member;
 
@@ -249,6 +258,21 @@ class AccessMatrixTest extends ApiTestSupport {
     endpoints.put(
         "DELETE /api/v1/applications/{new}",
         () -> new Call("DELETE", "/api/v1/applications/" + newApplication(), null));
+    String pipelines = "/api/v1/applications/" + application + "/pipelines";
+    endpoints.put(
+        "GET /api/v1/applications/{app}/pipelines", () -> new Call("GET", pipelines, null));
+    endpoints.put(
+        "POST /api/v1/applications/{app}/pipelines",
+        () -> new Call("POST", pipelines, pipelineBody(unique("Pipeline"))));
+    endpoints.put(
+        "GET /api/v1/pipelines/{pipeline}",
+        () -> new Call("GET", "/api/v1/pipelines/" + pipeline, null));
+    endpoints.put(
+        "PUT /api/v1/pipelines/{pipeline}",
+        () -> new Call("PUT", "/api/v1/pipelines/" + pipeline, pipelineBody(unique("Pipeline"))));
+    endpoints.put(
+        "DELETE /api/v1/pipelines/{new}",
+        () -> new Call("DELETE", "/api/v1/pipelines/" + newPipeline(), null));
     endpoints.put("GET /api/v1/teams/{T}/tokens", () -> new Call("GET", tokens(), null));
     endpoints.put(
         "POST /api/v1/teams/{T}/tokens", () -> new Call("POST", tokens(), tokenBody("member")));
@@ -295,6 +319,28 @@ class AccessMatrixTest extends ApiTestSupport {
         .json()
         .path("id")
         .asText();
+  }
+
+  private String newPipeline() {
+    return expect(
+            post(
+                "/api/v1/applications/" + application + "/pipelines",
+                admin(),
+                pipelineBody(unique("Pipeline"))),
+            201)
+        .json()
+        .path("id")
+        .asText();
+  }
+
+  private static Map<String, Object> pipelineBody(String name) {
+    return body(
+        "name",
+        name,
+        "stages",
+        List.of(
+            body("name", "Staging", "action", "use_latest"),
+            body("name", "Production", "action", "prompt", "protected", true)));
   }
 
   private static Map<String, Object> tokenBody(String role) {

@@ -36,6 +36,9 @@ class JsonFuzzTest extends ApiTestSupport {
         (select count(*) from flowgate.team_member),
         (select count(*) from flowgate.application),
         (select count(*) from flowgate.token),
+        (select count(*) from flowgate.pipeline),
+        (select count(*) from flowgate.pipeline_stage),
+        (select count(*) from flowgate.pipeline_stage_instance),
         (select count(*) from flowgate.audit_log),
         (select count(*) from public.act_id_user),
         (select count(*) from public.act_id_group),
@@ -65,6 +68,31 @@ class JsonFuzzTest extends ApiTestSupport {
     putMember(team, user, "owner", false);
     String expires =
         Instant.now().plus(30, ChronoUnit.DAYS).truncatedTo(ChronoUnit.SECONDS).toString();
+    String application =
+        expect(post("/api/v1/teams/" + team + "/applications", admin(), body("name", "Fuzz")), 201)
+            .json()
+            .path("id")
+            .asText();
+    String instance =
+        expect(
+                post(
+                    "/api/v1/instances",
+                    admin(),
+                    body("team", team, "application", application, "name", "fuzz-target")),
+                202)
+            .json()
+            .path("id")
+            .asText();
+    String pipeline =
+        expect(
+                post(
+                    "/api/v1/applications/" + application + "/pipelines",
+                    admin(),
+                    pipelineBody("Fuzz pipeline", instance)),
+                201)
+            .json()
+            .path("id")
+            .asText();
 
     List<Endpoint> endpoints =
         List.of(
@@ -109,7 +137,15 @@ class JsonFuzzTest extends ApiTestSupport {
             new Endpoint(
                 "POST",
                 "/api/v1/teams/" + team + "/tokens",
-                () -> body("name", "fuzz token", "role", "viewer", "expiresAt", expires)));
+                () -> body("name", "fuzz token", "role", "viewer", "expiresAt", expires)),
+            new Endpoint(
+                "POST",
+                "/api/v1/applications/" + application + "/pipelines",
+                () -> pipelineBody(unique("Fuzz pipeline"), instance)),
+            new Endpoint(
+                "PUT",
+                "/api/v1/pipelines/" + pipeline,
+                () -> pipelineBody("Fuzz pipeline", instance)));
 
     long deadline = System.currentTimeMillis() + MAX_MILLIS;
     Random random = new Random(20261122);
@@ -167,7 +203,8 @@ class JsonFuzzTest extends ApiTestSupport {
     assertThat(failures).as("inputs that broke a rule").isEmpty();
     assertThat(tried).isGreaterThanOrEqualTo(500).isLessThanOrEqualTo(MAX_INPUTS);
     assertThat(accepted).as("valid bodies with odd but harmless text are accepted").isPositive();
-    for (String table : List.of("organization", "team", "application", "token")) {
+    for (String table :
+        List.of("organization", "team", "application", "token", "pipeline", "pipeline_stage")) {
       assertThat(jdbc.sql("select name from flowgate." + table).query(String.class).list())
           .as("names in %s", table)
           .noneMatch(name -> TAG.matcher(name).find())
@@ -295,6 +332,16 @@ class JsonFuzzTest extends ApiTestSupport {
     }
     values.add(junk.toString());
     return values;
+  }
+
+  private static Map<String, Object> pipelineBody(String name, String instance) {
+    return body(
+        "name",
+        name,
+        "stages",
+        List.of(
+            body("name", "Dev", "action", "create_snapshot", "instances", List.of(instance)),
+            body("name", "Prod", "action", "prompt", "protected", true)));
   }
 
   private static byte[] json(Map<String, Object> body) {

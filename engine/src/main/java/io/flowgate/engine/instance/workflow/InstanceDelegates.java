@@ -137,7 +137,17 @@ class InstanceDelegates {
       Map<String, Object> payload = new LinkedHashMap<>();
       payload.put("instanceId", instanceId);
       payload.put("name", execution.getVariable("instanceName"));
-      payload.put("operation", execution.getProcessDefinitionId().split(":", 2)[0]);
+      // a deploy process names its operation (deploy or rollback); the others are their key
+      Object operation = execution.getVariable("operation");
+      payload.put(
+          "operation",
+          operation != null
+              ? operation.toString()
+              : execution.getProcessDefinitionId().split(":", 2)[0]);
+      Object snapshotId = execution.getVariable("snapshotId");
+      if (snapshotId != null) {
+        payload.put("snapshotId", snapshotId);
+      }
       payload.put("processInstanceId", execution.getProcessInstanceId());
       Optional<InstanceSteps.StateNow> now = steps.state(instanceId);
       payload.put("state", now.map(state -> state.state().value()).orElse("deleted"));

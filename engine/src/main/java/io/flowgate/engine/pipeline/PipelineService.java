@@ -1,0 +1,530 @@
+package io.flowgate.engine.pipeline;
+
+import io.flowgate.engine.application.Application;
+import io.flowgate.engine.application.ApplicationService;
+import io.flowgate.engine.audit.AuditEvent;
+import io.flowgate.engine.audit.AuditLog;
+import io.flowgate.engine.pipeline.PipelineRepository.InstanceRef;
+import io.flowgate.engine.pipeline.PipelineRepository.PipelineRow;
+import io.flowgate.engine.pipeline.PipelineRepository.StageRow;
+import io.flowgate.engine.pipeline.PipelineRequest.StageRequest;
+import io.flowgate.engine.platform.Ids;
+import io.flowgate.engine.security.AccessPolicy.TeamAction;
+import io.flowgate.engine.security.Caller;
+import io.flowgate.engine.security.CamundaIdentity;
+import io.flowgate.engine.team.Team;
+import io.flowgate.engine.team.TeamRepository;
+import io.flowgate.engine.team.TeamService;
+import io.flowgate.engine.web.ApiProblem;
+import io.flowgate.engine.web.TextSanitizer;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+import org.springframework.http.HttpStatus;
+import org.springframework.stereotype.Service;
+import org.springframework.transaction.annotation.Transactional;
+
+/**
+ * Pipelines of applications: create, read, change and delete them, and the lookups promotions need.
+ * Team viewers read pipelines, members change them; who may not see the team gets 404. A refused
+ * request stores nothing, and every change is audited.
+ */
+@Service
+public class PipelineService {
+
+  static final int MAX_STAGES = 20;
+  static final int MAX_NAME = 100;
+  static final int MAX_STAGE_INSTANCES = 100;
+
+  private static final Pattern APPROVERS_GROUP = Pattern.compile("team-([0-9a-z]{16})-approvers");
+
+  private final PipelineRepository pipelines;
+  private final ApplicationService applications;
+  private final TeamService teams;
+  private final TeamRepository teamRows;
+  private final CamundaIdentity camunda;
+  private final AuditLog audit;
+  private final Clock clock;
+
+  PipelineService(
+      PipelineRepository pipelines,
+      ApplicationService applications,
+      TeamService teams,
+      TeamRepository teamRows,
+      CamundaIdentity camunda,
+      AuditLog audit,
+      Clock clock) {
+    this.pipelines = pipelines;
+    this.applications = applications;
+    this.teams = teams;
+    this.teamRows = teamRows;
+    this.camunda = camunda;
+    this.audit = audit;
+    this.clock = clock;
+  }
+
+  @Transactional
+  public Pipeline create(Caller caller, String applicationId, PipelineRequest request) {
+    Application application = applications.get(caller, applicationId);
+    Team team = teams.get(caller, application.teamId(), TeamAction.WRITE);
+    Draft draft = validate(request, team, application, null);
+    if (pipelines.nameTaken(application.id(), draft.name(), null)) {
+      throw nameTaken(draft.name());
+    }
+    Instant now = now();
+    String id = Ids.newId();
+    pipelines.insert(
+        new PipelineRow(
+            id,
+            team.organizationId(),
+            team.id(),
+            application.id(),
+            draft.name(),
+            now,
+            caller.actor(),
+            now,
+            caller.actor()));
+    pipelines.replaceStages(id, draft.stages());
+    Pipeline pipeline = pipelines.find(id).orElseThrow();
+    Map<String, Object> details = new LinkedHashMap<>();
+    details.put("name", pipeline.name());
+    details.put("applicationId", application.id());
+    details.put("stages", stageDetails(pipeline));
+    audit.record(event(caller, "pipeline.created", pipeline, details));
+    return pipeline;
+  }
+
+  @Transactional(readOnly = true)
+  public List<Pipeline> list(Caller caller, String applicationId) {
+    Application application = applications.get(caller, applicationId);
+    return pipelines.ofApplication(application.id());
+  }
+
+  /** The pipeline if the caller may read it; 404 for who may not see its team. */
+  @Transactional(readOnly = true)
+  public Pipeline get(Caller caller, String id) {
+    Pipeline pipeline = pipelines.find(id).orElseThrow(() -> notFound(id));
+    require(caller, pipeline, TeamAction.READ);
+    return pipeline;
+  }
+
+  /**
+   * Replaces the pipeline's name and stages. Stages given with their id keep it (promotions refer
+   * to stages by id), stages without one are new, stages left out are deleted with their targets.
+   */
+  @Transactional
+  public Pipeline update(Caller caller, String id, PipelineRequest request) {
+    Team team =
+        require(caller, pipelines.find(id).orElseThrow(() -> notFound(id)), TeamAction.WRITE);
+    Pipeline before = pipelines.lock(id).orElseThrow(() -> notFound(id));
+    Application application = applications.get(caller, before.applicationId());
+    Draft draft = validate(request, team, application, before);
+    if (unchanged(before, draft)) {
+      return before;
+    }
+    if (pipelines.nameTaken(application.id(), draft.name(), before.id())) {
+      throw nameTaken(draft.name());
+    }
+    pipelines.update(before.id(), draft.name(), now(), caller.actor());
+    pipelines.replaceStages(before.id(), draft.stages());
+    Pipeline after = pipelines.find(before.id()).orElseThrow();
+    Map<String, Object> details = new LinkedHashMap<>();
+    details.put("name", after.name());
+    if (!after.name().equals(before.name())) {
+      details.put("previousName", before.name());
+    }
+    details.put("stagesBefore", before.stages().stream().map(PipelineStage::name).toList());
+    details.put("stagesAfter", after.stages().stream().map(PipelineStage::name).toList());
+    details.put("stages", stageDetails(after));
+    audit.record(event(caller, "pipeline.changed", after, details));
+    return after;
+  }
+
+  @Transactional
+  public void delete(Caller caller, String id) {
+    require(caller, pipelines.find(id).orElseThrow(() -> notFound(id)), TeamAction.WRITE);
+    Pipeline pipeline = pipelines.lock(id).orElseThrow(() -> notFound(id));
+    pipelines.delete(pipeline.id());
+    Map<String, Object> details = new LinkedHashMap<>();
+    details.put("name", pipeline.name());
+    details.put("applicationId", pipeline.applicationId());
+    details.put("stages", pipeline.stages().stream().map(PipelineStage::name).toList());
+    audit.record(event(caller, "pipeline.deleted", pipeline, details));
+  }
+
+  /** The pipeline without access checks, for the engine's own work (promotion processes). */
+  @Transactional(readOnly = true)
+  public Pipeline find(String id) {
+    return pipelines.find(id).orElseThrow(() -> notFound(id));
+  }
+
+  /**
+   * The stage after the given one, or empty when it is the last. A stage id that is not one of the
+   * pipeline's is a 404.
+   */
+  public Optional<PipelineStage> nextStage(Pipeline pipeline, String stageId) {
+    List<PipelineStage> stages = pipeline.stages();
+    for (int i = 0; i < stages.size(); i++) {
+      if (stages.get(i).id().equals(stageId)) {
+        return i + 1 < stages.size() ? Optional.of(stages.get(i + 1)) : Optional.empty();
+      }
+    }
+    throw ApiProblem.notFound("Stage", stageId);
+  }
+
+  /** A request after validation: the sanitized name and the stages as they will be stored. */
+  private record Draft(String name, List<StageRow> stages) {}
+
+  /**
+   * Checks the whole request and reports every wrong field at once. {@code existing} is the
+   * pipeline a PUT changes (null for a create): its stages are the ones an {@code id} may name.
+   */
+  private Draft validate(
+      PipelineRequest request, Team team, Application application, Pipeline existing) {
+    FieldErrors errors = new FieldErrors();
+    String name = text(errors, "name", request.name());
+    List<StageRequest> stages = request.stages();
+    if (stages == null || stages.isEmpty() || stages.size() > MAX_STAGES) {
+      errors.add("stages", "must hold 1 to " + MAX_STAGES + " stages, first to last");
+      throw errors.problem();
+    }
+    Map<String, InstanceRef> instances =
+        pipelines.instances(
+            stages.stream()
+                .filter(Objects::nonNull)
+                .flatMap(stage -> instancesOf(stage).stream())
+                .filter(Objects::nonNull)
+                .toList());
+    String teamApprovers = CamundaIdentity.teamApproversGroup(team.id());
+    Map<String, Integer> stageOfId = new HashMap<>();
+    Map<String, Integer> stageOfName = new HashMap<>();
+    Map<String, Integer> stageOfInstance = new HashMap<>();
+    List<String> stageNames = new ArrayList<>();
+    List<StageRow> rows = new ArrayList<>();
+    for (int i = 0; i < stages.size(); i++) {
+      String field = "stages[" + i + "]";
+      StageRequest stage = stages.get(i);
+      if (stage == null) {
+        errors.add(field, "must be a stage object");
+        stageNames.add(null);
+        continue;
+      }
+      String id = stageId(errors, field + ".id", stage.id(), existing, stageOfId, i);
+      String stageName = text(errors, field + ".name", stage.name());
+      stageNames.add(stageName);
+      if (stageName != null) {
+        Integer other = stageOfName.putIfAbsent(stageName.toLowerCase(Locale.ROOT), i);
+        if (other != null) {
+          errors.add(
+              field + ".name",
+              "'"
+                  + stageName
+                  + "' is the name of stages["
+                  + other
+                  + "] too; the stages of a pipeline need different names");
+        }
+      }
+      if (stage.action() == null) {
+        errors.add(field + ".action", "is required: create_snapshot, use_latest or prompt");
+      }
+      List<String> targets =
+          targets(errors, field, instancesOf(stage), i, application, instances, stageOfInstance);
+      String approverGroup =
+          approverGroup(errors, field + ".approverGroup", stage.approverGroup(), team);
+      rows.add(
+          new StageRow(
+              id,
+              i,
+              stageName,
+              stage.action(),
+              Boolean.TRUE.equals(stage.isProtected()),
+              teamApprovers.equals(approverGroup) ? null : approverGroup,
+              targets));
+    }
+    errors.throwIfAny();
+    return new Draft(name, rows);
+  }
+
+  private static List<String> instancesOf(StageRequest stage) {
+    return stage.instances() == null ? List.of() : stage.instances();
+  }
+
+  /** The stage's id: a new one, or (on a PUT) the given id of one of the pipeline's stages. */
+  private static String stageId(
+      FieldErrors errors,
+      String field,
+      String given,
+      Pipeline existing,
+      Map<String, Integer> stageOfId,
+      int index) {
+    if (given == null) {
+      return Ids.newId();
+    }
+    if (existing == null) {
+      errors.add(field, "leave it out: the stages of a new pipeline get new ids");
+      return given;
+    }
+    if (existing.stage(given).isEmpty()) {
+      errors.add(
+          field,
+          "'"
+              + printable(given)
+              + "' is not a stage of this pipeline; leave the id out to add a new stage");
+      return given;
+    }
+    Integer other = stageOfId.putIfAbsent(given, index);
+    if (other != null) {
+      errors.add(field, "is the id of stages[" + other + "] too; give each stage's id once");
+    }
+    return given;
+  }
+
+  /** The stage's target instances, checked: instances of the application, one stage each. */
+  private static List<String> targets(
+      FieldErrors errors,
+      String field,
+      List<String> requested,
+      int index,
+      Application application,
+      Map<String, InstanceRef> instances,
+      Map<String, Integer> stageOfInstance) {
+    if (requested.size() > MAX_STAGE_INSTANCES) {
+      errors.add(field + ".instances", "at most " + MAX_STAGE_INSTANCES + " instances per stage");
+      return List.of();
+    }
+    Set<String> seen = new HashSet<>();
+    List<String> targets = new ArrayList<>();
+    for (int j = 0; j < requested.size(); j++) {
+      String entry = field + ".instances[" + j + "]";
+      String instanceId = requested.get(j);
+      if (instanceId == null) {
+        errors.add(entry, "must be an instance id");
+        continue;
+      }
+      InstanceRef instance = instances.get(instanceId);
+      if (instance == null || !instance.teamId().equals(application.teamId())) {
+        // another team's instance is as unknown as one that does not exist
+        errors.add(
+            entry,
+            "there is no instance '"
+                + printable(instanceId)
+                + "' in application '"
+                + application.name()
+                + "'; use the id of one of its instances");
+        continue;
+      }
+      if (!instance.applicationId().equals(application.id())) {
+        errors.add(
+            entry,
+            "instance '"
+                + instance.name()
+                + "' ("
+                + instanceId
+                + ") belongs to another application of the team; a pipeline's stages target"
+                + " instances of its own application");
+        continue;
+      }
+      if ("deleting".equals(instance.state())) {
+        errors.add(
+            entry,
+            "instance '"
+                + instance.name()
+                + "' ("
+                + instanceId
+                + ") is being deleted; choose another");
+        continue;
+      }
+      if (!seen.add(instanceId)) {
+        errors.add(entry, "instance '" + instance.name() + "' is given twice in this stage");
+        continue;
+      }
+      Integer other = stageOfInstance.putIfAbsent(instanceId, index);
+      if (other != null) {
+        errors.add(
+            entry,
+            "instance '"
+                + instance.name()
+                + "' is a target of stages["
+                + other
+                + "] already; an instance may be the target of one stage of a pipeline");
+        continue;
+      }
+      targets.add(instanceId);
+    }
+    return targets.stream().sorted().toList();
+  }
+
+  /**
+   * The stage's approver group: the approvers group of a team of the pipeline's organization, or
+   * (null, blank) the pipeline's team's.
+   */
+  private String approverGroup(FieldErrors errors, String field, String requested, Team team) {
+    String teamApprovers = CamundaIdentity.teamApproversGroup(team.id());
+    if (requested == null || requested.isBlank()) {
+      return teamApprovers;
+    }
+    String group = requested.strip();
+    if (group.equals(teamApprovers)) {
+      return teamApprovers;
+    }
+    Matcher matcher = APPROVERS_GROUP.matcher(group);
+    boolean valid =
+        matcher.matches()
+            && teamRows
+                .find(matcher.group(1))
+                .filter(other -> other.organizationId().equals(team.organizationId()))
+                .isPresent()
+            && camunda.groupExists(group);
+    if (!valid) {
+      errors.add(
+          field,
+          "'"
+              + printable(group)
+              + "' is not the approvers group of a team in this organization; name one as"
+              + " team-<team id>-approvers, or leave it out for this team's ("
+              + teamApprovers
+              + ")");
+    }
+    return group;
+  }
+
+  /** Sanitized one-line text of 1 to {@link #MAX_NAME} characters, or null after an error. */
+  private static String text(FieldErrors errors, String field, String requested) {
+    String text = TextSanitizer.plain(requested);
+    if (text == null || text.isEmpty()) {
+      errors.add(
+          field,
+          requested == null || requested.isBlank()
+              ? "is required"
+              : "must contain text besides markup and control characters");
+      return null;
+    }
+    if (text.length() > MAX_NAME) {
+      errors.add(field, "at most " + MAX_NAME + " characters");
+      return null;
+    }
+    return text;
+  }
+
+  /** Whether the draft would store exactly what the pipeline is now. */
+  private static boolean unchanged(Pipeline pipeline, Draft draft) {
+    if (!pipeline.name().equals(draft.name())
+        || pipeline.stages().size() != draft.stages().size()) {
+      return false;
+    }
+    String teamApprovers = CamundaIdentity.teamApproversGroup(pipeline.teamId());
+    for (int i = 0; i < draft.stages().size(); i++) {
+      PipelineStage now = pipeline.stages().get(i);
+      StageRow next = draft.stages().get(i);
+      String nextGroup = next.approverGroup() == null ? teamApprovers : next.approverGroup();
+      if (!now.id().equals(next.id())
+          || !now.name().equals(next.name())
+          || now.action() != next.action()
+          || now.isProtected() != next.isProtected()
+          || !now.approverGroup().equals(nextGroup)
+          || !now.instances().equals(next.instances())) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /** The pipeline's team after checking the action; 404 for who may not see the team. */
+  private Team require(Caller caller, Pipeline pipeline, TeamAction action) {
+    try {
+      return teams.get(caller, pipeline.teamId(), action);
+    } catch (ApiProblem problem) {
+      if (problem.status() == HttpStatus.NOT_FOUND) {
+        // who may not know the team may not know its pipelines
+        throw notFound(pipeline.id());
+      }
+      throw problem;
+    }
+  }
+
+  private static List<Map<String, Object>> stageDetails(Pipeline pipeline) {
+    return pipeline.stages().stream()
+        .map(
+            stage -> {
+              Map<String, Object> details = new LinkedHashMap<>();
+              details.put("id", stage.id());
+              details.put("name", stage.name());
+              details.put("action", stage.action().value());
+              details.put("protected", stage.isProtected());
+              details.put("approverGroup", stage.approverGroup());
+              details.put("instances", stage.instances());
+              return details;
+            })
+        .toList();
+  }
+
+  private static AuditEvent event(
+      Caller caller, String action, Pipeline pipeline, Map<String, Object> details) {
+    return new AuditEvent(
+        caller.actor(),
+        action,
+        "pipeline",
+        pipeline.id(),
+        pipeline.organizationId(),
+        pipeline.teamId(),
+        details);
+  }
+
+  private static ApiProblem nameTaken(String name) {
+    return ApiProblem.conflict(
+        "The application has a pipeline named '" + name + "'; choose another name");
+  }
+
+  private static ApiProblem notFound(String id) {
+    return ApiProblem.notFound("Pipeline", id);
+  }
+
+  private Instant now() {
+    return Instant.now(clock).truncatedTo(ChronoUnit.MICROS);
+  }
+
+  private static String printable(String text) {
+    String clean = text.replaceAll("\\p{Cntrl}", "?");
+    return clean.length() > 64 ? clean.substring(0, 64) + "…" : clean;
+  }
+
+  /** Every field error of one request, answered together as one 400. */
+  private static final class FieldErrors {
+    private final List<ApiProblem.FieldError> errors = new ArrayList<>();
+
+    void add(String field, String message) {
+      errors.add(new ApiProblem.FieldError(field, message));
+    }
+
+    void throwIfAny() {
+      if (!errors.isEmpty()) {
+        throw problem();
+      }
+    }
+
+    ApiProblem problem() {
+      String summary =
+          errors.stream()
+              .map(error -> error.field() + ": " + error.message())
+              .collect(Collectors.joining("; "));
+      return new ApiProblem(
+          HttpStatus.BAD_REQUEST,
+          "Invalid input",
+          (errors.size() == 1 ? "Fix this field: " : "Fix these fields: ") + summary,
+          errors);
+    }
+  }
+}

@@ -1,0 +1,34 @@
+package io.flowgate.engine.promotion;
+
+import java.time.Instant;
+
+/** A promotion as recorded: what goes where, who asked, what policy applies, where it is. */
+public record Promotion(
+    String id,
+    String organizationId,
+    String teamId,
+    String pipelineId,
+    String pipelineName,
+    String sourceStageId,
+    String sourceStageName,
+    String targetStageId,
+    String targetStageName,
+    boolean targetProtected,
+    boolean targetFinal,
+    String stageApproverGroup,
+    String requestedSnapshotId,
+    String snapshotId,
+    String snapshotHash,
+    Integer changeCount,
+    String diffSummary,
+    String requestedBy,
+    Instant requestedAt,
+    String requestComment,
+    String callbackUrl,
+    PromotionState state,
+    String stateReason,
+    Integer approvalsRequired,
+    String approverGroup,
+    Instant expiresAt,
+    String processInstanceId,
+    Instant finishedAt) {}

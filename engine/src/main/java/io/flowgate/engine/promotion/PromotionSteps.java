@@ -1,0 +1,375 @@
+package io.flowgate.engine.promotion;
+
+import io.flowgate.engine.audit.AuditLog;
+import io.flowgate.engine.instance.InstanceStepFailed;
+import io.flowgate.engine.instance.InstanceSteps;
+import io.flowgate.engine.instance.LiveInstances;
+import io.flowgate.engine.snapshot.Snapshot;
+import io.flowgate.engine.snapshot.SnapshotDeployer;
+import io.flowgate.engine.snapshot.SnapshotKind;
+import io.flowgate.engine.snapshot.SnapshotService;
+import io.flowgate.engine.snapshot.diff.SnapshotDiff;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.time.temporal.ChronoUnit;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.springframework.stereotype.Component;
+import org.springframework.transaction.annotation.Transactional;
+
+/**
+ * The work behind the service tasks of snapshot-promotion, free of the engine. Each step first
+ * checks that it works for the promotion's own process (a process started by hand with a real
+ * promotion id does nothing), and is safe to repeat. Deploy steps re-check the approvals on record,
+ * never process variables.
+ */
+@Component
+public class PromotionSteps {
+
+  /** The snapshot a promotion carries, as the approval form shows it. */
+  public record Resolved(
+      String snapshotId,
+      String snapshotHash,
+      String snapshotName,
+      int changeCount,
+      String diffSummary) {}
+
+  private final PromotionRepository promotions;
+  private final PromotionStages stages;
+  private final FourEyesRules rules;
+  private final SnapshotService snapshots;
+  private final SnapshotDeployer deployer;
+  private final LiveInstances live;
+  private final InstanceSteps instances;
+  private final AuditLog audit;
+  private final Clock clock;
+
+  PromotionSteps(
+      PromotionRepository promotions,
+      PromotionStages stages,
+      FourEyesRules rules,
+      SnapshotService snapshots,
+      SnapshotDeployer deployer,
+      LiveInstances live,
+      InstanceSteps instances,
+      AuditLog audit,
+      Clock clock) {
+    this.promotions = promotions;
+    this.stages = stages;
+    this.rules = rules;
+    this.snapshots = snapshots;
+    this.deployer = deployer;
+    this.live = live;
+    this.instances = instances;
+    this.audit = audit;
+    this.clock = clock;
+  }
+
+  /** Finds or takes the snapshot to promote and what it would change on the first target. */
+  @Transactional(noRollbackFor = PromotionFailed.class)
+  public Resolved resolve(String promotionId, String processInstanceId) {
+    Promotion promotion = own(promotionId, processInstanceId);
+    Snapshot snapshot;
+    if (promotion.snapshotId() != null) {
+      snapshot = snapshots.find(promotion.snapshotId()).orElseThrow();
+    } else {
+      snapshot = choose(promotion, processInstanceId);
+    }
+    List<PromotionTarget> targets = promotions.targets(promotionId);
+    SnapshotDiff change = snapshots.changeOn(targets.get(0).instanceId(), snapshot.id());
+    promotions.resolved(
+        promotionId, snapshot.id(), snapshot.hash(), change.changeCount(), change.summary());
+    audit.record(
+        PromotionService.event(
+            "system",
+            "promotion.snapshot-resolved",
+            promotion,
+            Map.of(
+                "snapshotId", snapshot.id(),
+                "snapshotHash", snapshot.hash(),
+                "changeCount", change.changeCount())));
+    return new Resolved(
+        snapshot.id(), snapshot.hash(), snapshot.name(), change.changeCount(), change.summary());
+  }
+
+  private Snapshot choose(Promotion promotion, String processInstanceId) {
+    PromotionStages.Source source = stages.source(promotion);
+    return switch (source.action()) {
+      case PROMPT ->
+          snapshots
+              .find(promotion.requestedSnapshotId())
+              .orElseThrow(
+                  () -> notPromotable("the snapshot named in the request no longer exists"));
+      case USE_LATEST ->
+          snapshots
+              .latestOf(source.instanceId())
+              .orElseThrow(
+                  () ->
+                      notPromotable(
+                          "stage "
+                              + promotion.sourceStageName()
+                              + " has no snapshot of its instance yet: take one first"));
+      case CREATE_SNAPSHOT -> {
+        try {
+          yield snapshots.take(
+              source.instanceId(),
+              "Promotion to " + promotion.targetStageName(),
+              "Taken for promotion " + promotion.id() + " (process " + processInstanceId + ")",
+              SnapshotKind.MANUAL,
+              promotion.requestedBy());
+        } catch (InstanceStepFailed e) {
+          throw notPromotable(e.getMessage());
+        }
+      }
+    };
+  }
+
+  /**
+   * Records what the approval policy decided; "stage" means the target stage's approver group.
+   *
+   * @return the approver group's id
+   */
+  @Transactional(noRollbackFor = PromotionFailed.class)
+  public String recordPolicy(
+      String promotionId, String processInstanceId, int approvals, String group, String expiry) {
+    Promotion promotion = own(promotionId, processInstanceId);
+    String approverGroup =
+        group == null || group.isBlank() || "stage".equals(group)
+            ? promotion.stageApproverGroup()
+            : group;
+    Duration valid;
+    try {
+      valid = Duration.parse(expiry);
+    } catch (DateTimeParseException | NullPointerException e) {
+      valid = Duration.ofDays(3);
+    }
+    Instant expiresAt = now().plus(valid);
+    promotions.policy(promotionId, approvals, approverGroup, expiresAt);
+    promotions.setState(
+        promotionId,
+        approvals == 0 ? PromotionState.DEPLOYING : PromotionState.AWAITING_APPROVAL,
+        null,
+        now());
+    audit.record(
+        PromotionService.event(
+            "system",
+            "promotion.policy-decided",
+            promotion,
+            Map.of(
+                "approvalsRequired", approvals,
+                "approverGroup", approverGroup,
+                "expiresAt", expiresAt.toString())));
+    return approverGroup;
+  }
+
+  /** The approvals on record allow the deploy; otherwise the bypass is audited and refused. */
+  @Transactional(noRollbackFor = PromotionFailed.class)
+  public void checkApprovals(String promotionId, String processInstanceId) {
+    Promotion promotion = own(promotionId, processInstanceId);
+    requireApproved(promotion, "before the deploy");
+    if (promotion.state() == PromotionState.AWAITING_APPROVAL) {
+      promotions.setState(promotionId, PromotionState.DEPLOYING, null, now());
+    }
+  }
+
+  /** Claims every target and takes its backup (an automatic snapshot). */
+  public void backUpTargets(String promotionId, String processInstanceId) {
+    Promotion promotion = ownApproved(promotionId, processInstanceId);
+    for (PromotionTarget target : promotions.targets(promotionId)) {
+      if (!live.claim(target.instanceId(), "promotion", processInstanceId)) {
+        // another operation (a restart, a rollback) works on it: wait for it by retrying
+        throw new IllegalStateException(
+            "Instance " + target.instanceName() + " is busy with another operation");
+      }
+      if (target.backupSnapshotId() != null) {
+        continue;
+      }
+      try {
+        Snapshot backup =
+            snapshots.take(
+                target.instanceId(),
+                "Before promotion to " + promotion.targetStageName(),
+                "Taken automatically before promotion " + promotion.id(),
+                SnapshotKind.AUTO,
+                "system");
+        promotions.targetBackedUp(promotionId, target.instanceId(), backup.id());
+      } catch (InstanceStepFailed e) {
+        throw targetFailed(target, e);
+      }
+    }
+  }
+
+  public void deployTargets(String promotionId, String processInstanceId) {
+    Promotion promotion = ownApproved(promotionId, processInstanceId);
+    Snapshot snapshot = snapshots.find(promotion.snapshotId()).orElseThrow();
+    if (!snapshot.hash().equals(promotion.snapshotHash())) {
+      throw approvalsMissing(promotion, "the snapshot's hash is not the one approved");
+    }
+    for (PromotionTarget target : promotions.targets(promotionId)) {
+      if (PromotionTarget.DEPLOYED.equals(target.state())
+          || PromotionTarget.VERIFIED.equals(target.state())) {
+        continue;
+      }
+      try {
+        deployer.deploy(snapshot.id(), target.instanceId());
+      } catch (InstanceStepFailed e) {
+        throw targetFailed(target, e);
+      }
+      promotions.targetState(promotionId, target.instanceId(), PromotionTarget.DEPLOYED, null);
+    }
+  }
+
+  public void verifyTargets(String promotionId, String processInstanceId) {
+    Promotion promotion = own(promotionId, processInstanceId);
+    for (PromotionTarget target : promotions.targets(promotionId)) {
+      try {
+        deployer.verify(promotion.snapshotId(), target.instanceId());
+      } catch (InstanceStepFailed e) {
+        throw targetFailed(target, e);
+      }
+      promotions.targetState(promotionId, target.instanceId(), PromotionTarget.VERIFIED, null);
+    }
+  }
+
+  /**
+   * Puts every target that has a backup back onto it, whether or not the deploy reached it (a
+   * deploy may have failed halfway). A failure here is left to retries and an incident.
+   */
+  public void restoreTargets(String promotionId, String processInstanceId) {
+    own(promotionId, processInstanceId);
+    for (PromotionTarget target : promotions.targets(promotionId)) {
+      if (target.backupSnapshotId() == null || PromotionTarget.RESTORED.equals(target.state())) {
+        continue;
+      }
+      try {
+        deployer.deploy(target.backupSnapshotId(), target.instanceId());
+        deployer.verify(target.backupSnapshotId(), target.instanceId());
+      } catch (InstanceStepFailed e) {
+        throw new IllegalStateException(
+            "Restoring " + target.instanceName() + " to its backup failed: " + e.getMessage(), e);
+      }
+      promotions.targetState(promotionId, target.instanceId(), PromotionTarget.RESTORED, null);
+    }
+  }
+
+  @Transactional(noRollbackFor = PromotionFailed.class)
+  public void markCompleted(String promotionId, String processInstanceId) {
+    Promotion promotion = ownApproved(promotionId, processInstanceId);
+    List<PromotionTarget> targets = promotions.targets(promotionId);
+    Optional<PromotionTarget> unverified =
+        targets.stream()
+            .filter(target -> !PromotionTarget.VERIFIED.equals(target.state()))
+            .findFirst();
+    if (unverified.isPresent()) {
+      // only a process moved past the deploy gets here: refuse, loudly
+      audit.record(
+          PromotionService.event(
+              "system",
+              "promotion.bypass-refused",
+              promotion,
+              Map.of("reason", unverified.get().instanceName() + " was never deployed")));
+      throw new IllegalStateException(
+          "Target " + unverified.get().instanceName() + " was never deployed and verified");
+    }
+    for (PromotionTarget target : targets) {
+      live.setSnapshot(target.instanceId(), promotion.snapshotId());
+      instances.markRunning(target.instanceId(), processInstanceId);
+    }
+    finish(promotion, PromotionState.COMPLETED, null);
+  }
+
+  @Transactional
+  public void markRolledBack(String promotionId, String processInstanceId, String reason) {
+    Promotion promotion = own(promotionId, processInstanceId);
+    for (PromotionTarget target : promotions.targets(promotionId)) {
+      if (target.backupSnapshotId() != null) {
+        live.setSnapshot(target.instanceId(), target.backupSnapshotId());
+      }
+      instances.markRestored(
+          target.instanceId(),
+          "Promotion " + promotionId + " was rolled back: " + reason,
+          processInstanceId);
+    }
+    finish(promotion, PromotionState.ROLLED_BACK, reason);
+  }
+
+  @Transactional
+  public void markEnded(
+      String promotionId, String processInstanceId, PromotionState state, String reason) {
+    Promotion promotion = own(promotionId, processInstanceId);
+    for (PromotionTarget target : promotions.targets(promotionId)) {
+      live.release(target.instanceId(), processInstanceId);
+    }
+    finish(promotion, state, reason);
+  }
+
+  /** The rejection's comment, for the record of a rejected promotion. */
+  public String rejection(String promotionId) {
+    return promotions.approvals(promotionId).stream()
+        .filter(approval -> !approval.approves())
+        .findFirst()
+        .map(approval -> approval.approver() + " rejected it: " + approval.comment())
+        .orElse("rejected");
+  }
+
+  private void finish(Promotion promotion, PromotionState state, String reason) {
+    promotions.setState(promotion.id(), state, reason, now());
+    Map<String, Object> details = new LinkedHashMap<>();
+    details.put("snapshotHash", String.valueOf(promotion.snapshotHash()));
+    if (reason != null) {
+      details.put("reason", reason);
+    }
+    audit.record(
+        PromotionService.event("system", "promotion." + state.value(), promotion, details));
+  }
+
+  private Promotion own(String promotionId, String processInstanceId) {
+    Promotion promotion =
+        promotions
+            .find(promotionId)
+            .orElseThrow(() -> notPromotable("promotion " + promotionId + " does not exist"));
+    if (!processInstanceId.equals(promotion.processInstanceId())) {
+      throw notPromotable(
+          "process " + processInstanceId + " is not the process of promotion " + promotionId);
+    }
+    return promotion;
+  }
+
+  private Promotion ownApproved(String promotionId, String processInstanceId) {
+    Promotion promotion = own(promotionId, processInstanceId);
+    requireApproved(promotion, "at a deploy step");
+    return promotion;
+  }
+
+  private void requireApproved(Promotion promotion, String where) {
+    Optional<String> whyNot = rules.whyNotDeploy(promotion, promotions.approvals(promotion.id()));
+    if (whyNot.isPresent()) {
+      throw approvalsMissing(promotion, whyNot.get() + " (" + where + ")");
+    }
+  }
+
+  private PromotionFailed approvalsMissing(Promotion promotion, String reason) {
+    audit.record(
+        PromotionService.event(
+            "system", "promotion.bypass-refused", promotion, Map.of("reason", reason)));
+    return new PromotionFailed(
+        PromotionFailed.Kind.APPROVALS_MISSING, "Nothing deployed: " + reason);
+  }
+
+  private static PromotionFailed notPromotable(String reason) {
+    return new PromotionFailed(PromotionFailed.Kind.NOT_PROMOTABLE, reason);
+  }
+
+  private static PromotionFailed targetFailed(PromotionTarget target, InstanceStepFailed e) {
+    return new PromotionFailed(
+        PromotionFailed.Kind.TARGET_FAILED, target.instanceName() + ": " + e.getMessage(), e);
+  }
+
+  private Instant now() {
+    return Instant.now(clock).truncatedTo(ChronoUnit.MICROS);
+  }
+}

@@ -1,0 +1,44 @@
+package io.flowgate.engine.promotion;
+
+import java.time.Instant;
+import java.util.List;
+
+/**
+ * A promotion as the API shows it: where it is and why, the snapshot, the approval policy, who
+ * decided so far, and how far each target came.
+ *
+ * @param openTasks the approval tasks waiting now (ids for Tasklist links)
+ */
+public record PromotionView(
+    String id,
+    String organizationId,
+    String teamId,
+    String pipelineId,
+    String pipelineName,
+    Stage sourceStage,
+    Stage targetStage,
+    SnapshotRef snapshot,
+    String requestedBy,
+    Instant requestedAt,
+    String comment,
+    String state,
+    String stateReason,
+    Integer approvalsRequired,
+    String approverGroup,
+    Instant expiresAt,
+    List<Decision> approvals,
+    List<Target> targets,
+    Integer changeCount,
+    String diffSummary,
+    String processInstanceId,
+    List<String> openTasks,
+    Instant finishedAt) {
+
+  public record Stage(String id, String name) {}
+
+  public record SnapshotRef(String id, String hash) {}
+
+  public record Decision(String approver, String decision, String comment, Instant decidedAt) {}
+
+  public record Target(String instanceId, String name, String state, String backupSnapshotId) {}
+}
