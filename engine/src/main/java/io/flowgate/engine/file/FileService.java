@@ -270,12 +270,13 @@ public class FileService {
       FilePath path,
       long declared,
       Upload conditions) {
-    long limit = quota.lockAndLimit(target.teamId());
+    // a deletion that starts after this check is caught when the upload finishes
     FileRepository.Target now =
-        files.lockTarget(target.id()).orElseThrow(() -> noInstance(target.id()));
+        files.target(target.id()).orElseThrow(() -> noInstance(target.id()));
     if (now.deleting()) {
       throw deleting();
     }
+    long limit = quota.lockAndLimit(target.teamId());
     files.deleteStaleOperations(target.teamId(), STALE);
     if (!files.claim(target.id(), path.value(), caller.actor())) {
       throw busy(path);
@@ -359,12 +360,13 @@ public class FileService {
 
   private void finish(
       Caller caller, FileRepository.Target target, InstanceFile file, boolean created) {
-    quota.lockAndLimit(target.teamId());
+    // the instance first (a step working on it may hold its row a while), then the team
     FileRepository.Target now =
         files.lockTarget(target.id()).orElseThrow(() -> noInstance(target.id()));
     if (now.deleting()) {
       throw deleting();
     }
+    quota.lockAndLimit(target.teamId());
     files.upsert(target.id(), file);
     files.release(target.id(), file.path());
     Map<String, Object> details = new LinkedHashMap<>();

@@ -111,7 +111,6 @@ public class InstanceSteps {
   }
 
   public void createContainer(String instanceId) {
-    // first, in a transaction of its own: this job's later changes (a port) lock the instance's row
     String filesToken = tokens.ensure(instanceId);
     InstanceRow instance = require(instanceId);
     if (instance.port() == null) {

@@ -6,8 +6,6 @@ import io.flowgate.engine.token.TokenService;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
-import org.springframework.transaction.PlatformTransactionManager;
-import org.springframework.transaction.TransactionDefinition;
 import org.springframework.transaction.support.TransactionTemplate;
 
 /**
@@ -25,20 +23,17 @@ class InstanceTokens {
   private final InstanceRepository instances;
   private final TokenService tokens;
   private final SecretBox secrets;
-  private final TransactionTemplate ownTransaction;
+  private final TransactionTemplate transactions;
 
   InstanceTokens(
       InstanceRepository instances,
       TokenService tokens,
       SecretBox secrets,
-      PlatformTransactionManager transactionManager) {
+      TransactionTemplate transactions) {
     this.instances = instances;
     this.tokens = tokens;
     this.secrets = secrets;
-    // a transaction of its own: the step's job transaction lasts as long as creating the
-    // container, and the instance's row must not stay locked that long
-    this.ownTransaction = new TransactionTemplate(transactionManager);
-    ownTransaction.setPropagationBehavior(TransactionDefinition.PROPAGATION_REQUIRES_NEW);
+    this.transactions = transactions;
   }
 
   /** Issues the token of a new instance (in the caller's transaction). */
@@ -49,18 +44,25 @@ class InstanceTokens {
     instances.setFilesToken(instance.id(), token.id(), secrets.encrypt(token.token()));
   }
 
-  /** The instance's token, issued now if it has none that works. */
+  /**
+   * The instance's token, issued now if it has none that works. Joins the caller's transaction (a
+   * step's job, which may hold the instance's row already); only issuing locks the row.
+   */
   String ensure(String instanceId) {
-    return ownTransaction.execute(
+    InstanceRepository.FilesToken stored = instances.filesToken(instanceId).orElse(null);
+    if (stored != null && tokens.isActive(stored.tokenId())) {
+      return secrets.decrypt(stored.sealedToken());
+    }
+    return transactions.execute(
         status -> {
           InstanceRow instance =
               instances
                   .lock(instanceId)
                   .orElseThrow(
                       () -> new InstanceStepFailed("Instance " + instanceId + " no longer exists"));
-          InstanceRepository.FilesToken stored = instances.filesToken(instanceId).orElse(null);
-          if (stored != null && tokens.isActive(stored.tokenId())) {
-            return secrets.decrypt(stored.sealedToken());
+          InstanceRepository.FilesToken now = instances.filesToken(instanceId).orElse(null);
+          if (now != null && tokens.isActive(now.tokenId())) {
+            return secrets.decrypt(now.sealedToken()); // another node issued it meanwhile
           }
           IssuedToken token =
               tokens.issueInstanceToken(
