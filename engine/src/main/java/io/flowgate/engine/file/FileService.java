@@ -114,7 +114,18 @@ public class FileService {
   public InstanceFile find(Caller caller, String instanceId, String encodedPath) {
     FileRepository.Target target = target(caller, instanceId, TeamAction.READ);
     FilePath path = FilePath.fromUrl(encodedPath);
-    return files.find(target.id(), path.value()).orElseThrow(() -> noFile(path));
+    return files
+        .find(target.id(), path.value())
+        .orElseThrow(
+            () ->
+                files.anyFileBelow(target.id(), path.value())
+                    ? ApiProblem.notFound(
+                        "'"
+                            + path
+                            + "' is a folder, not a file; GET .../files/"
+                            + path
+                            + "/ lists it")
+                    : noFile(path));
   }
 
   /**

@@ -619,6 +619,9 @@ class FileApiTest extends ApiTestSupport {
                 .findValuesAsText("path"))
         .containsExactly("reports/a.csv", "reports/b.csv");
 
+    HttpResponse<byte[]> folder = request("GET", files(instance) + "reports", owner(), null);
+    assertThat(folder.statusCode()).isEqualTo(404);
+    assertThat(text(folder)).contains("is a folder");
     assertThat(request("DELETE", files(instance) + "reports/a.csv", owner(), null).statusCode())
         .isEqualTo(204);
     assertThat(request("GET", files(instance) + "reports/a.csv", owner(), null).statusCode())
