@@ -13,7 +13,9 @@
  *                                 functionTimeout, contextStorage (memory|localfilesystem)
  *
  * Read by flows only (no setting here): FLOWGATE_FILES_URL and FLOWGATE_FILES_TOKEN,
- * the Flowgate file store an instance may use via env.get() / $env.
+ * the Flowgate file store an instance may use via env.get() / $env: GET, PUT or DELETE
+ * FLOWGATE_FILES_URL + '<path>' (GET FLOWGATE_FILES_URL lists the files) with the header
+ * "Authorization: Bearer " + FLOWGATE_FILES_TOKEN, e.g. from an http request node.
  *
  * userDir is not set here: it is given with --userDir (/data in the image).
  */

@@ -6,6 +6,7 @@ import java.time.Duration;
 import java.util.List;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
+import org.springframework.util.unit.DataSize;
 
 /**
  * Flowgate's own settings. Every value comes from an environment variable named in {@code
@@ -19,6 +20,7 @@ public record FlowgateProperties(
     @DefaultValue Admin admin,
     @DefaultValue Runtime runtime,
     @DefaultValue Instances instances,
+    @DefaultValue Files files,
     @DefaultValue Snapshots snapshots,
     String secretKey,
     String nodeName) {
@@ -90,6 +92,8 @@ public record FlowgateProperties(
    * @param stacks Node-RED images teams may choose besides the platform's own
    * @param caFile PEM certificates instances trust besides the public ones (a TLS-inspecting proxy,
    *     a private npm registry), or null
+   * @param apiUrl Flowgate's own address as the instances reach it (for their files); null: {@code
+   *     http://<host>:<server port>}
    */
   public record Instances(
       @DefaultValue("localhost") String host,
@@ -103,10 +107,16 @@ public record FlowgateProperties(
       @DefaultValue("PT10M") Duration restartWindow,
       @DefaultValue("PT10S") Duration callbackTimeout,
       List<String> stacks,
-      Path caFile) {
+      Path caFile,
+      URI apiUrl) {
 
     public Instances {
       stacks = stacks == null ? List.of() : stacks.stream().filter(s -> !s.isBlank()).toList();
+    }
+
+    /** The API address given to instances, or null when it follows from host and port. */
+    public URI apiUrl() {
+      return apiUrl == null || apiUrl.toString().isBlank() ? null : apiUrl;
     }
 
     public int portFrom() {
@@ -146,4 +156,11 @@ public record FlowgateProperties(
       }
     }
   }
+
+  /**
+   * Instance files.
+   *
+   * @param teamQuota bytes of files a team may keep unless its own quota says otherwise
+   */
+  public record Files(@DefaultValue("1GB") DataSize teamQuota) {}
 }

@@ -5,14 +5,19 @@ import io.flowgate.engine.FlowgateProperties;
 import io.flowgate.engine.platform.InstallationService;
 import io.flowgate.engine.secret.SecretBox;
 import java.io.IOException;
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import org.springframework.core.env.Environment;
 import org.springframework.stereotype.Component;
 
-/** What runs for an instance: its container spec, with the secrets it needs in its environment. */
+/**
+ * What runs for an instance: its container spec, with the secrets it needs in its environment and
+ * the way to its files ({@code FLOWGATE_FILES_URL}, {@code FLOWGATE_FILES_TOKEN}).
+ */
 @Component
 class InstanceContainers {
 
@@ -25,18 +30,60 @@ class InstanceContainers {
   private final SecretBox secrets;
   private final String installationId;
   private final String trustedCertificates;
+  private final FlowgateProperties.Instances instanceSettings;
+  private final Environment spring;
 
   InstanceContainers(
       InstanceEnvRepository env,
       InstanceRepository instances,
       SecretBox secrets,
       InstallationService installation,
-      FlowgateProperties properties) {
+      FlowgateProperties properties,
+      Environment environment) {
     this.env = env;
     this.instances = instances;
     this.secrets = secrets;
     this.installationId = installation.installation().id().toString();
     this.trustedCertificates = readCertificates(properties.instances().caFile());
+    this.instanceSettings = properties.instances();
+    this.spring = environment;
+    URI apiUrl = instanceSettings.apiUrl();
+    if (apiUrl != null
+        && (!apiUrl.isAbsolute()
+            || apiUrl.getHost() == null
+            || !("http".equals(apiUrl.getScheme()) || "https".equals(apiUrl.getScheme())))) {
+      throw new IllegalStateException(
+          "FLOWGATE_INSTANCE_API_URL must be an absolute http:// or https:// URL such as"
+              + " http://flowgate.internal:8080, not '"
+              + apiUrl
+              + "'");
+    }
+  }
+
+  /**
+   * Flowgate's address as instances reach it, without a trailing slash: FLOWGATE_INSTANCE_API_URL,
+   * or the instance host with the port this server listens on.
+   */
+  String apiUrl() {
+    String base;
+    if (instanceSettings.apiUrl() != null) {
+      base = instanceSettings.apiUrl().toString();
+    } else {
+      String port =
+          spring.getProperty("local.server.port", spring.getProperty("server.port", "8080"));
+      base =
+          "http://"
+              + instanceSettings.host()
+              + ":"
+              + port
+              + spring.getProperty("server.servlet.context-path", "");
+    }
+    return base.endsWith("/") ? base.substring(0, base.length() - 1) : base;
+  }
+
+  /** Where the instance's flows find its files: a folder URL a file's path is appended to. */
+  String filesUrl(String instanceId) {
+    return apiUrl() + "/api/v1/instances/" + instanceId + "/files/";
   }
 
   static String containerName(String instanceId) {
@@ -48,7 +95,8 @@ class InstanceContainers {
     return Map.of(LABEL_INSTALLATION, installationId);
   }
 
-  ContainerSpec spec(InstanceRow instance) {
+  /** The container of the instance, given its files token ({@link InstanceTokens#ensure}). */
+  ContainerSpec spec(InstanceRow instance, String filesToken) {
     if (instance.port() == null) {
       throw new IllegalStateException("Instance " + instance.id() + " holds no port");
     }
@@ -66,6 +114,8 @@ class InstanceContainers {
     if (!"{}".equals(settings)) {
       environment.put(NodeRedSettings.ENV_VAR, settings);
     }
+    environment.put("FLOWGATE_FILES_URL", filesUrl(instance.id()));
+    environment.put("FLOWGATE_FILES_TOKEN", filesToken);
     return ContainerSpec.builder(instance.containerName(), instance.stack())
         .env(environment)
         .label(LABEL_INSTANCE, instance.id())

@@ -230,6 +230,37 @@ class InstanceRepository {
         .update();
   }
 
+  /** The instance's files token: its id and the token sealed with SecretBox, or empty if none. */
+  Optional<FilesToken> filesToken(String id) {
+    return jdbc.sql(
+            "select files_token_id, files_token from flowgate.instance"
+                + " where id = ? and files_token_id is not null")
+        .param(id)
+        .query(
+            (rs, row) ->
+                new FilesToken(rs.getString("files_token_id"), rs.getString("files_token")))
+        .optional();
+  }
+
+  void setFilesToken(String id, String tokenId, String sealedToken) {
+    jdbc.sql("update flowgate.instance set files_token_id = ?, files_token = ? where id = ?")
+        .params(tokenId, sealedToken, id)
+        .update();
+  }
+
+  /** An instance's files token as stored; {@link #toString()} leaves the sealed token out. */
+  record FilesToken(String tokenId, String sealedToken) {
+    @Override
+    public String toString() {
+      return "FilesToken[tokenId=" + tokenId + "]";
+    }
+  }
+
+  /** Forgets the instance's files (their objects are being deleted with its storage). */
+  void forgetFiles(String id) {
+    jdbc.sql("delete from flowgate.instance_file where instance_id = ?").param(id).update();
+  }
+
   /** The pipeline stages that target the instance: {pipelineId, pipeline, stageId, stage}. */
   List<Map<String, Object>> pipelineStages(String id) {
     return jdbc.sql(

@@ -64,6 +64,7 @@ public class InstanceService {
   private final ApplicationService applications;
   private final InstanceRuntime runtime;
   private final InstanceQuota quota;
+  private final InstanceTokens tokens;
   private final SecretBox secrets;
   private final AuditLog audit;
   private final Clock clock;
@@ -79,6 +80,7 @@ public class InstanceService {
       ApplicationService applications,
       InstanceRuntime runtime,
       InstanceQuota quota,
+      InstanceTokens tokens,
       SecretBox secrets,
       AuditLog audit,
       Clock clock,
@@ -93,6 +95,7 @@ public class InstanceService {
     this.applications = applications;
     this.runtime = runtime;
     this.quota = quota;
+    this.tokens = tokens;
     this.secrets = secrets;
     this.audit = audit;
     this.clock = clock;
@@ -150,6 +153,7 @@ public class InstanceService {
             caller.actor());
     instances.insert(row);
     instances.setSettings(id, settings);
+    tokens.issue(row, caller.actor());
     env.replace(id, environment);
     String processInstanceId =
         workflow.startProvisioning(row, callbackUrl, defaults.provisioningTimeout());
@@ -272,8 +276,9 @@ public class InstanceService {
   }
 
   /**
-   * Deletes the instance with its container, stored objects and port. A process still working on it
-   * (a provisioning stuck in an incident, a start) is cancelled first.
+   * Deletes the instance with its container, stored objects (its files) and port. A process still
+   * working on it (a provisioning stuck in an incident, a start) is cancelled first. Its files
+   * token stops working at once; uploads are refused from now on.
    */
   @Transactional
   public Accepted delete(Caller caller, String id, String requestedCallback) {
@@ -288,6 +293,7 @@ public class InstanceService {
           instance.operationProcessId(), "The instance is being deleted by " + caller.actor());
     }
     instances.setState(id, InstanceState.DELETING, null, now());
+    tokens.revoke(id, caller.actor());
     String processInstanceId = workflow.startDeletion(instance, callbackUrl);
     instances.setOperation(id, "delete", processInstanceId);
     Map<String, Object> details = new LinkedHashMap<>();

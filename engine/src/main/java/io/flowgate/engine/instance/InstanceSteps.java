@@ -52,6 +52,7 @@ public class InstanceSteps {
   private final InstanceRepository instances;
   private final InstanceContainers containers;
   private final PortAllocator ports;
+  private final InstanceTokens tokens;
   private final InstanceRuntime runtime;
   private final ObjectStore objects;
   private final AuditLog audit;
@@ -62,6 +63,7 @@ public class InstanceSteps {
       InstanceRepository instances,
       InstanceContainers containers,
       PortAllocator ports,
+      InstanceTokens tokens,
       InstanceRuntime runtime,
       ObjectStore objects,
       AuditLog audit,
@@ -69,6 +71,7 @@ public class InstanceSteps {
     this.instances = instances;
     this.containers = containers;
     this.ports = ports;
+    this.tokens = tokens;
     this.runtime = runtime;
     this.objects = objects;
     this.audit = audit;
@@ -108,6 +111,7 @@ public class InstanceSteps {
   }
 
   public void createContainer(String instanceId) {
+    String filesToken = tokens.ensure(instanceId);
     InstanceRow instance = require(instanceId);
     if (instance.port() == null) {
       // a suspended or failed instance gave its port back
@@ -115,7 +119,7 @@ public class InstanceSteps {
       instance = require(instanceId);
     }
     try {
-      runtime.create(containers.spec(instance));
+      runtime.create(containers.spec(instance, filesToken));
     } catch (ImageNotFoundException e) {
       throw new InstanceStepFailed(
           "The stack's image '"
@@ -219,8 +223,13 @@ public class InstanceSteps {
     runtime.remove(InstanceContainers.containerName(instanceId));
   }
 
-  /** Deletes the instance's objects and its Node-RED data; its container must be gone. */
+  /**
+   * Deletes the instance's objects (its files and whatever else lives under its prefix) and its
+   * Node-RED data; its container must be gone.
+   */
   public void deleteStorage(String instanceId) {
+    // rows first: a file listed must exist; a deletion that fails later leaves no phantom files
+    instances.forgetFiles(instanceId);
     objects.deletePrefix(storagePrefix(instanceId));
     runtime.deleteData(InstanceContainers.containerName(instanceId));
   }
@@ -292,6 +301,8 @@ public class InstanceSteps {
         .lock(instanceId)
         .ifPresent(
             instance -> {
+              // the token row stays (revoked) for the audit trail; the request revoked it already
+              tokens.revoke(instanceId, "system");
               Map<String, Object> details = new LinkedHashMap<>();
               details.put("name", instance.name());
               details.put("processInstanceId", processInstanceId);

@@ -18,7 +18,8 @@ import org.springframework.stereotype.Component;
  * manage its teams and users and act as owner in each of its teams. In a team, viewers read,
  * members also write the team's content (applications, later instances), owners also manage members
  * and tokens. An API token acts in its one team with its role, but member and token management
- * needs a person, so a token cannot make itself a longer-lived successor.
+ * needs a person, so a token cannot make itself a longer-lived successor. An instance token reaches
+ * its own instance's files and nothing else.
  */
 @Component
 public class AccessPolicy {
@@ -89,7 +90,8 @@ public class AccessPolicy {
         switch (caller) {
           case Caller.Person person ->
               organizationRole(person.username(), organizationId).isPresent();
-          case Caller.Token token -> organizationId.equals(token.organizationId());
+          case Caller.Token token ->
+              token.kind() == TokenKind.API && organizationId.equals(token.organizationId());
         };
     if (!visible) {
       throw ApiProblem.notFound("Organization", organizationId);
@@ -118,6 +120,29 @@ public class AccessPolicy {
               + "; this needs "
               + action.minimum.value()
               + " or higher");
+    }
+  }
+
+  /**
+   * Instance files: the team's viewers read them and members write them (as {@code action} says);
+   * the instance's own token reads and writes its own files. Throws 404 if the caller may not know
+   * the instance, 403 if their role does not allow this.
+   */
+  public void requireInstanceFiles(
+      Caller caller, TeamAction action, String organizationId, String teamId, String instanceId) {
+    if (caller instanceof Caller.Token token && token.kind() == TokenKind.INSTANCE) {
+      if (!instanceId.equals(token.subjectId())) {
+        throw ApiProblem.notFound("Instance", instanceId);
+      }
+      return;
+    }
+    try {
+      require(caller, action, organizationId, teamId);
+    } catch (ApiProblem problem) {
+      if (problem.status().value() == 404) {
+        throw ApiProblem.notFound("Instance", instanceId);
+      }
+      throw problem;
     }
   }
 

@@ -28,8 +28,17 @@ public sealed interface Caller permits Caller.Person, Caller.Token {
     }
   }
 
-  /** A bearer token: acts for one team with one role (API tokens). */
-  record Token(String tokenId, TokenKind kind, String organizationId, String teamId, TeamRole role)
+  /**
+   * A bearer token: an API token acts for one team with one role; an instance token ({@code
+   * subjectId} = the instance) reaches only that instance's files.
+   */
+  record Token(
+      String tokenId,
+      TokenKind kind,
+      String organizationId,
+      String teamId,
+      TeamRole role,
+      String subjectId)
       implements Caller {
     @Override
     public String actor() {

@@ -8,10 +8,12 @@ import org.springframework.boot.web.servlet.FilterRegistrationBean;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.http.HttpMethod;
+import org.springframework.http.HttpStatus;
 import org.springframework.security.authentication.AuthenticationManager;
 import org.springframework.security.authentication.AuthenticationProvider;
 import org.springframework.security.authentication.ProviderManager;
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
+import org.springframework.security.config.annotation.web.configuration.WebSecurityCustomizer;
 import org.springframework.security.web.SecurityFilterChain;
 import org.springframework.security.web.authentication.www.BasicAuthenticationFilter;
 import org.springframework.security.web.csrf.CookieCsrfTokenRepository;
@@ -40,6 +42,7 @@ class SecurityConfiguration {
         .addFilterBefore(
             new BearerTokenAuthenticationFilter(authenticationManager, entryPoint),
             BasicAuthenticationFilter.class)
+        .addFilterAfter(new InstanceTokenScopeFilter(problems), BasicAuthenticationFilter.class)
         .authorizeHttpRequests(
             requests ->
                 requests
@@ -76,6 +79,25 @@ class SecurityConfiguration {
                     .requireCsrfProtectionMatcher(new SessionCsrfMatcher()))
         .headers(headers -> headers.frameOptions(frame -> frame.sameOrigin()));
     return http.build();
+  }
+
+  /**
+   * A URL Spring Security's firewall refuses ({@code ..} or {@code .} segments, {@code //}, encoded
+   * slashes, backslashes, {@code %25}, {@code ;}) is a 400 problem that says what to fix, like
+   * every other error, instead of a bare error page.
+   */
+  @Bean
+  WebSecurityCustomizer rejectedRequestsAsProblems(ProblemResponses problems) {
+    return web ->
+        web.requestRejectedHandler(
+            (request, response, rejected) ->
+                problems.write(
+                    request,
+                    response,
+                    HttpStatus.BAD_REQUEST,
+                    "The URL was refused: it holds a '.' or '..' segment, an empty segment ('//'),"
+                        + " an encoded '/', '\\', '%' or ';', or a control character. Paths"
+                        + " (also file paths) must be plain segments without these"));
   }
 
   /** People (user name and password against Camunda's users) and bearer tokens, in one manager. */

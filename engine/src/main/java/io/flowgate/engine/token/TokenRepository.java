@@ -91,6 +91,25 @@ class TokenRepository {
         .optional();
   }
 
+  Optional<Row> find(String id) {
+    if (!Ids.isWellFormed(id)) {
+      return Optional.empty();
+    }
+    return jdbc.sql("select " + COLUMNS + " from flowgate.token where id = ?")
+        .param(id)
+        .query(TokenRepository::map)
+        .optional();
+  }
+
+  /** Revokes every token of a kind that stands for one subject; returns how many. */
+  int revokeOfSubject(TokenKind kind, String subjectId, Instant at, String by) {
+    return jdbc.sql(
+            "update flowgate.token set revoked_at = ?, revoked_by = ?"
+                + " where kind = ? and subject_id = ? and revoked_at is null")
+        .params(Timestamp.from(at), by, kind.value(), subjectId)
+        .update();
+  }
+
   List<Row> ofTeam(String teamId) {
     return jdbc.sql(
             "select "

@@ -98,6 +98,58 @@ public class TokenService {
         secret);
   }
 
+  /**
+   * A new token for an instance's own use (its files), without expiry: it lives as long as the
+   * instance and is revoked when the instance is deleted. The caller seals the secret; it is
+   * neither audited nor listed with the team's API tokens.
+   */
+  @Transactional
+  public IssuedToken issueInstanceToken(
+      String organizationId, String teamId, String instanceId, String instanceName, String by) {
+    String secret = TokenSecrets.newToken(TokenKind.INSTANCE);
+    TokenRepository.Row row =
+        new TokenRepository.Row(
+            Ids.newId(),
+            TokenKind.INSTANCE,
+            "instance " + instanceName,
+            organizationId,
+            teamId,
+            null,
+            instanceId,
+            now(),
+            by,
+            null,
+            null,
+            null);
+    tokens.insert(row, TokenSecrets.hash(secret));
+    return new IssuedToken(
+        row.id(),
+        row.name(),
+        TokenKind.INSTANCE.value(),
+        teamId,
+        null,
+        row.createdAt(),
+        null,
+        secret);
+  }
+
+  /** Whether the token exists and is neither revoked nor expired. */
+  @Transactional(readOnly = true)
+  public boolean isActive(String tokenId) {
+    Instant now = Instant.now(clock);
+    return tokens
+        .find(tokenId)
+        .filter(row -> row.revokedAt() == null)
+        .filter(row -> row.expiresAt() == null || row.expiresAt().isAfter(now))
+        .isPresent();
+  }
+
+  /** Revokes the tokens of an instance (it is being deleted); returns how many were active. */
+  @Transactional
+  public int revokeInstanceTokens(String instanceId, String by) {
+    return tokens.revokeOfSubject(TokenKind.INSTANCE, instanceId, now(), by);
+  }
+
   @Transactional(readOnly = true)
   public List<ApiToken> list(Caller caller, String teamId) {
     Team team = teams.get(caller, teamId, TeamAction.MANAGE_TOKENS);
@@ -160,7 +212,8 @@ public class TokenService {
           "This token expired at " + row.expiresAt() + "; ask a team owner for a new one");
     }
     tokens.touch(row.id(), now.truncatedTo(ChronoUnit.MICROS));
-    return new Caller.Token(row.id(), row.kind(), row.organizationId(), row.teamId(), row.role());
+    return new Caller.Token(
+        row.id(), row.kind(), row.organizationId(), row.teamId(), row.role(), row.subjectId());
   }
 
   private Instant now() {

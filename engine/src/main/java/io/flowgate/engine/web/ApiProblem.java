@@ -1,7 +1,10 @@
 package io.flowgate.engine.web;
 
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import org.springframework.http.HttpStatus;
+import org.springframework.http.ProblemDetail;
 
 /**
  * A failure the caller can fix, answered as {@code application/problem+json}: the status, a short
@@ -15,12 +18,24 @@ public class ApiProblem extends RuntimeException {
   private final HttpStatus status;
   private final String title;
   private final List<FieldError> errors;
+  private final Map<String, Object> properties;
 
   public ApiProblem(HttpStatus status, String title, String detail, List<FieldError> errors) {
+    this(status, title, detail, errors, Map.of());
+  }
+
+  /** A problem with further members besides the standard ones (e.g. the numbers of a quota). */
+  public ApiProblem(
+      HttpStatus status,
+      String title,
+      String detail,
+      List<FieldError> errors,
+      Map<String, Object> properties) {
     super(detail, null, false, false);
     this.status = status;
     this.title = title;
     this.errors = List.copyOf(errors);
+    this.properties = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(properties));
   }
 
   public static ApiProblem notFound(String what, String id) {
@@ -61,6 +76,22 @@ public class ApiProblem extends RuntimeException {
 
   public List<FieldError> errors() {
     return errors;
+  }
+
+  /** Members of the problem besides status, title, detail and errors. */
+  public Map<String, Object> properties() {
+    return properties;
+  }
+
+  /** The problem as the body of an answer ({@code instance} is the caller's to set). */
+  public ProblemDetail toProblemDetail() {
+    ProblemDetail body = ProblemDetail.forStatusAndDetail(status, getMessage());
+    body.setTitle(title);
+    if (!errors.isEmpty()) {
+      body.setProperty("errors", errors);
+    }
+    properties.forEach(body::setProperty);
+    return body;
   }
 
   /** An id as it may appear in a message: short and without control characters. */

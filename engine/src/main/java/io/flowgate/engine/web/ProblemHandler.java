@@ -53,12 +53,8 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
 
   @ExceptionHandler(ApiProblem.class)
   ResponseEntity<Object> apiProblem(ApiProblem problem, WebRequest request) {
-    ProblemDetail body = ProblemDetail.forStatusAndDetail(problem.status(), problem.getMessage());
-    body.setTitle(problem.title());
-    if (!problem.errors().isEmpty()) {
-      body.setProperty("errors", problem.errors());
-    }
-    return respond(body, problem.status(), request);
+    abortIfCommitted(problem, request);
+    return respond(problem.toProblemDetail(), problem.status(), request);
   }
 
   @ExceptionHandler(DuplicateKeyException.class)
@@ -87,7 +83,8 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
   }
 
   @ExceptionHandler(Exception.class)
-  ResponseEntity<Object> unexpected(Exception e, WebRequest request) {
+  ResponseEntity<Object> unexpected(Exception e, WebRequest request) throws Exception {
+    abortIfCommitted(e, request);
     log.error("Unexpected error on {}", describe(request), e);
     ProblemDetail body =
         ProblemDetail.forStatusAndDetail(
@@ -324,6 +321,19 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
                 + "; the API is described at /swagger-ui.html");
     body.setTitle("Not found");
     return respond(body, HttpStatus.NOT_FOUND, request);
+  }
+
+  /**
+   * A response whose status and part of whose body went out already (a streamed download) cannot
+   * carry a problem: appending one would hand the client a wrong body. The exception goes on to the
+   * servlet container, which then closes the connection, so the client sees the response cut short.
+   */
+  private static <E extends Exception> void abortIfCommitted(E e, WebRequest request) throws E {
+    if (request instanceof ServletWebRequest servlet
+        && servlet.getResponse() != null
+        && servlet.getResponse().isCommitted()) {
+      throw e;
+    }
   }
 
   private static URI instance(WebRequest request) {

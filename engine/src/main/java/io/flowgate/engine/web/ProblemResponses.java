@@ -27,16 +27,39 @@ public class ProblemResponses {
   public void write(
       HttpServletRequest request, HttpServletResponse response, HttpStatus status, String detail)
       throws IOException {
+    ProblemDetail problem = ProblemDetail.forStatusAndDetail(status, detail);
+    problem.setTitle(status.getReasonPhrase());
+    write(request, response, problem);
+  }
+
+  /** Writes an {@link ApiProblem} as the answer, as {@code ProblemHandler} would. */
+  public void write(HttpServletRequest request, HttpServletResponse response, ApiProblem problem)
+      throws IOException {
+    write(request, response, problem.toProblemDetail());
+  }
+
+  /**
+   * Writes the problem with its Content-Length, so a client reads the whole answer even when the
+   * connection closes right after it (a request whose body is refused unread).
+   */
+  private void write(
+      HttpServletRequest request, HttpServletResponse response, ProblemDetail problem)
+      throws IOException {
     if (response.isCommitted()) {
       return;
     }
-    ProblemDetail problem = ProblemDetail.forStatusAndDetail(status, detail);
-    problem.setTitle(status.getReasonPhrase());
-    problem.setInstance(URI.create(request.getRequestURI()));
+    try {
+      problem.setInstance(URI.create(request.getRequestURI()));
+    } catch (IllegalArgumentException e) {
+      // a URL that is no URI (refused by the firewall for it): the problem goes without
+    }
+    byte[] body = json.writeValueAsBytes(problem);
     response.resetBuffer();
-    response.setStatus(status.value());
+    response.setStatus(problem.getStatus());
     response.setContentType(MediaType.APPLICATION_PROBLEM_JSON_VALUE);
     response.setCharacterEncoding("UTF-8");
-    json.writeValue(response.getOutputStream(), problem);
+    response.setContentLength(body.length);
+    response.getOutputStream().write(body);
+    response.flushBuffer();
   }
 }

@@ -22,7 +22,8 @@ import org.springframework.web.filter.OncePerRequestFilter;
  * Refuses request bodies over the limit of the JSON API with 413. A declared {@code Content-Length}
  * over the limit is refused before anything is read; a body without one (chunked) is read up to one
  * byte past the limit, so the limit holds whatever the client declares. Bodies within the limit are
- * handed on from memory.
+ * handed on from memory. File uploads ({@link StreamingRequests}) are not JSON: they pass untouched
+ * and stream to storage under their own quota.
  */
 class RequestBodyLimitFilter extends OncePerRequestFilter {
 
@@ -32,6 +33,11 @@ class RequestBodyLimitFilter extends OncePerRequestFilter {
   RequestBodyLimitFilter(long limit, ProblemResponses problems) {
     this.limit = limit;
     this.problems = problems;
+  }
+
+  @Override
+  protected boolean shouldNotFilter(HttpServletRequest request) {
+    return StreamingRequests.isInstanceFiles(request);
   }
 
   @Override
