@@ -15,6 +15,7 @@ import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
+import java.util.regex.Pattern;
 import org.springframework.http.HttpStatus;
 import org.springframework.web.filter.OncePerRequestFilter;
 
@@ -23,16 +24,29 @@ import org.springframework.web.filter.OncePerRequestFilter;
  * over the limit is refused before anything is read; a body without one (chunked) is read up to one
  * byte past the limit, so the limit holds whatever the client declares. Bodies within the limit are
  * handed on from memory. File uploads ({@link StreamingRequests}) are not JSON: they pass untouched
- * and stream to storage under their own quota.
+ * and stream to storage under their own quota. Requests that carry whole Node-RED documents (flows
+ * of a new instance, a snapshot to import) get a larger limit of their own.
  */
 class RequestBodyLimitFilter extends OncePerRequestFilter {
 
+  private static final Pattern DOCUMENT_PATHS =
+      Pattern.compile("/api/v1/instances(/[^/]+/snapshots/import)?");
+
   private final long limit;
+  private final long documentLimit;
   private final ProblemResponses problems;
 
-  RequestBodyLimitFilter(long limit, ProblemResponses problems) {
+  RequestBodyLimitFilter(long limit, long documentLimit, ProblemResponses problems) {
     this.limit = limit;
+    this.documentLimit = documentLimit;
     this.problems = problems;
+  }
+
+  private long limitFor(HttpServletRequest request) {
+    String path = request.getRequestURI().substring(request.getContextPath().length());
+    return "POST".equals(request.getMethod()) && DOCUMENT_PATHS.matcher(path).matches()
+        ? documentLimit
+        : limit;
   }
 
   @Override
@@ -44,9 +58,10 @@ class RequestBodyLimitFilter extends OncePerRequestFilter {
   protected void doFilterInternal(
       HttpServletRequest request, HttpServletResponse response, FilterChain chain)
       throws ServletException, IOException {
+    long limit = limitFor(request);
     long declared = request.getContentLengthLong();
     if (declared > limit) {
-      tooLarge(request, response);
+      tooLarge(request, response, limit);
       return;
     }
     boolean chunked = request.getHeader("Transfer-Encoding") != null;
@@ -61,7 +76,7 @@ class RequestBodyLimitFilter extends OncePerRequestFilter {
       while ((read = in.read(chunk)) != -1) {
         buffer.write(chunk, 0, read);
         if (buffer.size() > limit) {
-          tooLarge(request, response);
+          tooLarge(request, response, limit);
           return;
         }
       }
@@ -69,7 +84,7 @@ class RequestBodyLimitFilter extends OncePerRequestFilter {
     chain.doFilter(new BufferedBodyRequest(request, buffer.toByteArray()), response);
   }
 
-  private void tooLarge(HttpServletRequest request, HttpServletResponse response)
+  private void tooLarge(HttpServletRequest request, HttpServletResponse response, long limit)
       throws IOException {
     // the rest of the body is not read: tell the client the connection ends here
     response.setHeader("Connection", "close");

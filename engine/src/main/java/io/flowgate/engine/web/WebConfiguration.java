@@ -25,9 +25,12 @@ class WebConfiguration {
 
   @Bean
   FilterRegistrationBean<RequestBodyLimitFilter> requestBodyLimitFilter(
-      @Value("${flowgate.api.max-body-size:256KB}") DataSize limit, ProblemResponses problems) {
+      @Value("${flowgate.api.max-body-size:256KB}") DataSize limit,
+      @Value("${flowgate.api.max-document-size:16MB}") DataSize documentLimit,
+      ProblemResponses problems) {
     FilterRegistrationBean<RequestBodyLimitFilter> registration =
-        new FilterRegistrationBean<>(new RequestBodyLimitFilter(limit.toBytes(), problems));
+        new FilterRegistrationBean<>(
+            new RequestBodyLimitFilter(limit.toBytes(), documentLimit.toBytes(), problems));
     registration.addUrlPatterns("/api/*");
     // after Spring Security: a caller who is not let in gets 401 without sending the body
     registration.setOrder(SecurityProperties.DEFAULT_FILTER_ORDER + 2);

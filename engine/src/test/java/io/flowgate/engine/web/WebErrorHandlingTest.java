@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.flowgate.engine.testing.ApiTestSupport;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import org.junit.jupiter.api.Test;
 
 /** Errors outside any feature: authentication, unknown paths, oversized bodies. */
@@ -44,6 +45,23 @@ class WebErrorHandlingTest extends ApiTestSupport {
       assertThat(response.header("Content-Type")).startsWith("application/problem+json");
       assertThat(response.json().path("detail").asText()).contains("256 KB");
     }
+  }
+
+  @Test
+  void nodeRedDocumentsHaveALargerLimitOfTheirOwn() {
+    // flows of a new instance and snapshots to import are whole Node-RED documents
+    byte[] flows =
+        ("{\"team\":\"nope\",\"flows\":[{\"id\":\"" + "x".repeat(300 * 1024) + "\"}]}")
+            .getBytes(StandardCharsets.UTF_8);
+    Response accepted = send("POST", "/api/v1/instances", admin(), "application/json", flows, true);
+    assertThat(accepted.status()).as("read and judged, not refused for its size").isNotEqualTo(413);
+    assertThat(accepted.status()).isBetween(400, 499);
+
+    byte[] huge = new byte[17 * 1024 * 1024];
+    Arrays.fill(huge, (byte) ' ');
+    Response refused = send("POST", "/api/v1/instances", admin(), "application/json", huge, true);
+    assertThat(refused.status()).isEqualTo(413);
+    assertThat(refused.json().path("detail").asText()).contains("16384 KB");
   }
 
   @Test
