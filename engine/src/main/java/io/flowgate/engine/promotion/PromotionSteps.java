@@ -286,13 +286,16 @@ public class PromotionSteps {
   public void markRolledBack(String promotionId, String processInstanceId, String reason) {
     Promotion promotion = own(promotionId, processInstanceId);
     for (PromotionTarget target : promotions.targets(promotionId)) {
-      if (target.backupSnapshotId() != null) {
+      if (PromotionTarget.RESTORED.equals(target.state())) {
         live.setSnapshot(target.instanceId(), target.backupSnapshotId());
+        instances.markRestored(
+            target.instanceId(),
+            "Promotion " + promotionId + " was rolled back: " + reason,
+            processInstanceId);
+      } else {
+        // never changed (its backup could not even be taken): it keeps its state
+        live.release(target.instanceId(), processInstanceId);
       }
-      instances.markRestored(
-          target.instanceId(),
-          "Promotion " + promotionId + " was rolled back: " + reason,
-          processInstanceId);
     }
     finish(promotion, PromotionState.ROLLED_BACK, reason);
   }

@@ -10,7 +10,6 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
-import org.camunda.bpm.engine.RuntimeService;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
 
@@ -22,17 +21,15 @@ import org.springframework.transaction.annotation.Transactional;
 @Service
 public class SnapshotDeployments {
 
-  static final String PROCESS = "snapshot-deployment";
-
   private final SnapshotService snapshots;
   private final InstanceService instances;
-  private final RuntimeService runtime;
+  private final DeploymentWorkflow workflow;
 
   SnapshotDeployments(
-      SnapshotService snapshots, InstanceService instances, RuntimeService runtime) {
+      SnapshotService snapshots, InstanceService instances, DeploymentWorkflow workflow) {
     this.snapshots = snapshots;
     this.instances = instances;
-    this.runtime = runtime;
+    this.workflow = workflow;
   }
 
   @Transactional
@@ -80,13 +77,7 @@ public class SnapshotDeployments {
           if (callback != null) {
             variables.put("callbackUrl", callback);
           }
-          return runtime
-              .createProcessInstanceByKey(PROCESS)
-              .businessKey(instance.id())
-              .processDefinitionWithoutTenantId()
-              .setVariables(variables)
-              .execute()
-              .getId();
+          return workflow.start(instance.id(), variables);
         });
   }
 }
