@@ -51,6 +51,11 @@ class SecurityConfiguration {
                     // the webapps authenticate with their own session login and CSRF token
                     .requestMatchers("/camunda/**", "/", "/error")
                     .permitAll()
+                    // their login page asks on a first visit whether Camunda Run's welcome app
+                    // is here: a 404 says no, while a 401 with a Basic challenge would open the
+                    // browser's password dialog over the login page
+                    .requestMatchers("/camunda-welcome")
+                    .permitAll()
                     .requestMatchers("/v3/api-docs/**", "/swagger-ui/**", "/swagger-ui.html")
                     .permitAll()
                     // signing in and out; who is signed in (GET) needs a caller

@@ -1,0 +1,361 @@
+package io.flowgate.engine.promotion;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.flowgate.connectors.testing.Await;
+import io.flowgate.connectors.testing.Browser;
+import io.flowgate.connectors.testing.RequiresBrowser;
+import io.flowgate.engine.instance.InstanceDockerTestSupport;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.camunda.bpm.engine.ProcessEngine;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+
+/**
+ * A dev → prod promotion on real Node-RED instances, approved by two people in Camunda Tasklist in
+ * headless Chromium: each logs in, finds the approval task, reads the form (the first one checks
+ * the diff), approves with a comment and completes it; then prod runs the new flows.
+ *
+ * <p>The browser part is {@code browser/tasklist-approve.js} (playwright-core). The first
+ * approver's filled-in form is saved as {@code tasklist-approval.png} in the folder named by the
+ * system property {@code flowgate.screenshot-dir}, {@code target/screenshots} by default: the one
+ * the README shows is made with {@code -Dflowgate.screenshot-dir=$PWD/docs/screenshots}. When the
+ * browser part fails, the page as it was is in {@code target/screenshots/tasklist-failure-*.png}.
+ */
+@RequiresBrowser
+class TasklistApprovalBrowserTest extends InstanceDockerTestSupport {
+
+  private static final String TASK_NAME = "Approve the promotion";
+  private static final String ADDED_NODE = "debug \"log each request\"";
+  private static final Duration BROWSER = Duration.ofSeconds(90);
+
+  private static final HttpClient HTTP =
+      HttpClient.newBuilder()
+          .version(HttpClient.Version.HTTP_1_1)
+          .connectTimeout(Duration.ofSeconds(5))
+          .build();
+
+  @Autowired ProcessEngine processEngine;
+
+  private final Map<String, String> displayNames = new LinkedHashMap<>();
+
+  @Test
+  void twoApproversApproveInTasklistAndProdRunsTheNewFlows() throws Exception {
+    String approver1 = approver("Alma", "Berger");
+    String approver2 = approver("Jonas", "Keller");
+    String dev = create(withFlows(request("dev"), devFlows()));
+    String prod = create(withFlows(request("prod"), helloFlows("v1")));
+    List<String> instances = List.of(dev, prod);
+    try {
+      for (String id : instances) {
+        awaitSettled(id, "running");
+      }
+      assertThat(hello(prod)).isEqualTo("200 v1");
+      JsonNode pipeline =
+          expect(
+                  post(
+                      "/api/v1/applications/" + application + "/pipelines",
+                      as(owner),
+                      body(
+                          "name",
+                          "Filling",
+                          "stages",
+                          List.of(
+                              body(
+                                  "name",
+                                  "dev",
+                                  "instances",
+                                  List.of(dev),
+                                  "action",
+                                  "create_snapshot",
+                                  "protected",
+                                  false),
+                              body(
+                                  "name",
+                                  "prod",
+                                  "instances",
+                                  List.of(prod),
+                                  "action",
+                                  "use_latest",
+                                  "protected",
+                                  true)))),
+                  201)
+              .json();
+      String promotion =
+          expect(
+                  post(
+                      "/api/v1/pipelines/"
+                          + pipeline.path("id").asText()
+                          + "/stages/"
+                          + pipeline.path("stages").get(0).path("id").asText()
+                          + "/promote",
+                      as(owner),
+                      body("comment", "log every request")),
+                  202)
+              .json()
+              .path("promotionId")
+              .asText();
+      JsonNode waiting = awaitState(promotion, "awaiting-approval");
+      assertThat(waiting.path("approvalsRequired").asInt()).isEqualTo(2);
+      String hash = waiting.path("snapshot").path("hash").asText();
+      String snapshotId = waiting.path("snapshot").path("id").asText();
+      String prodName = instance(prod).path("name").asText();
+
+      // the first approver reads the change before signing
+      Path screenshot = screenshotDir().resolve("tasklist-approval.png");
+      JsonNode first =
+          approveInTasklist(
+              approver1, hash, ADDED_NODE, "the diff adds request logging", screenshot);
+      JsonNode shown = first.path("shown");
+      assertThat(shown.path("snapshotHash").asText()).isEqualTo(hash);
+      assertThat(shown.path("diffSummary").asText())
+          .isEqualTo(waiting.path("diffSummary").asText())
+          .contains(ADDED_NODE);
+      assertThat(shown.path("pipeline").asText()).isEqualTo("Filling");
+      assertThat(shown.path("sourceStage").asText()).isEqualTo("dev");
+      assertThat(shown.path("targetStage").asText()).isEqualTo("prod");
+      assertThat(shown.path("targets").asText()).isEqualTo(prodName);
+      assertThat(shown.path("snapshotName").asText())
+          .isNotBlank()
+          .isEqualTo(
+              expect(get("/api/v1/snapshots/" + snapshotId, as(owner)), 200)
+                  .json()
+                  .path("name")
+                  .asText());
+      assertThat(shown.path("requestedBy").asText()).isEqualTo(owner);
+      assertThat(shown.path("requestComment").asText()).isEqualTo("log every request");
+      assertThat(shown.path("diffLink").asText()).endsWith("/promotions/" + promotion + "/diff");
+      assertThat(screenshot).isRegularFile();
+      JsonNode afterFirst = expect(get("/api/v1/promotions/" + promotion, as(owner)), 200).json();
+      assertThat(afterFirst.path("state").asText()).isEqualTo("awaiting-approval");
+      assertThat(afterFirst.path("approvals")).hasSize(1);
+      assertThat(afterFirst.path("approvals").get(0).path("approver").asText())
+          .isEqualTo(approver1);
+
+      JsonNode second = approveInTasklist(approver2, hash, null, "looks right", null);
+      assertThat(second.path("taskId").asText()).isNotEqualTo(first.path("taskId").asText());
+      assertThat(second.path("shown").path("snapshotHash").asText()).isEqualTo(hash);
+
+      JsonNode completed = awaitState(promotion, "completed");
+      Map<String, String> comments = new LinkedHashMap<>();
+      for (JsonNode approval : completed.path("approvals")) {
+        assertThat(approval.path("decision").asText()).isEqualTo("approve");
+        comments.put(approval.path("approver").asText(), approval.path("comment").asText());
+      }
+      assertThat(comments)
+          .containsExactlyInAnyOrderEntriesOf(
+              Map.of(approver1, "the diff adds request logging", approver2, "looks right"));
+      assertThat(instance(prod).path("snapshotId").asText()).isEqualTo(snapshotId);
+      assertThat(hello(prod)).isEqualTo("200 v2");
+    } finally {
+      for (String id : instances) {
+        delete("/api/v1/instances/" + id, as(owner));
+      }
+      for (String id : instances) {
+        awaitGone(id);
+      }
+    }
+  }
+
+  /** A member of the team who approves its promotions. */
+  private String approver(String firstName, String lastName) {
+    String username = unique(firstName.toLowerCase());
+    expect(
+        post(
+            "/api/v1/users",
+            admin(),
+            body(
+                "username",
+                username,
+                "password",
+                PASSWORD,
+                "email",
+                username + "@example.com",
+                "organization",
+                organization,
+                "role",
+                "member",
+                "firstName",
+                firstName,
+                "lastName",
+                lastName)),
+        201);
+    putMember(team, username, "member", true);
+    displayNames.put(username, firstName + " " + lastName);
+    return username;
+  }
+
+  /**
+   * Runs {@code browser/tasklist-approve.js} as the approver against this Flowgate's Tasklist;
+   * fails with what the script said when it does not exit 0.
+   */
+  private JsonNode approveInTasklist(
+      String user, String snapshotHash, String expectDiff, String comment, Path screenshot)
+      throws Exception {
+    Map<String, Object> input = new LinkedHashMap<>();
+    // the tests name their engines uniquely (see config/application.yml): Tasklist's default
+    // route would look for the engine "default"
+    input.put(
+        "tasklistUrl",
+        "http://localhost:" + port + "/camunda/app/tasklist/" + processEngine.getName() + "/");
+    input.put("username", user);
+    input.put("displayName", displayNames.get(user));
+    input.put("password", PASSWORD);
+    input.put("taskName", TASK_NAME);
+    input.put("snapshotHash", snapshotHash);
+    input.put("expectDiff", expectDiff);
+    input.put("decision", "approve");
+    input.put("comment", comment);
+    input.put("screenshot", screenshot == null ? null : screenshot.toString());
+    input.put(
+        "failureScreenshot",
+        Path.of("target/screenshots", "tasklist-failure-" + user + ".png")
+            .toAbsolutePath()
+            .toString());
+    Browser.Result result =
+        Browser.runScript(
+            script("browser/tasklist-approve.js"), JSON.writeValueAsString(input), BROWSER);
+    assertThat(result.exitCode()).as("Tasklist as %s: %s", user, result).isZero();
+    return JSON.readTree(result.output());
+  }
+
+  private static Path screenshotDir() {
+    return Path.of(System.getProperty("flowgate.screenshot-dir", "target/screenshots"))
+        .toAbsolutePath();
+  }
+
+  private static Path script(String resource) throws URISyntaxException {
+    return Path.of(
+        TasklistApprovalBrowserTest.class.getClassLoader().getResource(resource).toURI());
+  }
+
+  private JsonNode awaitState(String promotion, String state) {
+    return Await.until(
+        "promotion " + promotion + " " + state,
+        PROVISIONING,
+        Duration.ofMillis(250),
+        () -> expect(get("/api/v1/promotions/" + promotion, as(owner)), 200).json(),
+        json -> {
+          String now = json.path("state").asText();
+          if (!now.equals(state)
+              && List.of("completed", "rejected", "expired", "rolled-back", "failed")
+                  .contains(now)) {
+            throw new AssertionError("promotion is " + now + ": " + json);
+          }
+          return now.equals(state);
+        });
+  }
+
+  private static Map<String, Object> withFlows(Map<String, Object> request, List<Object> flows) {
+    request.put("flows", flows);
+    return request;
+  }
+
+  /** dev: the next version of the answer, and every request logged by a new node. */
+  private static List<Object> devFlows() {
+    List<Object> flows = new ArrayList<>();
+    for (Object node : helloFlows("v2")) {
+      @SuppressWarnings("unchecked")
+      Map<String, Object> copy = new LinkedHashMap<>((Map<String, Object>) node);
+      if ("hello-in".equals(copy.get("id"))) {
+        copy.put("wires", List.of(List.of("hello-text", "hello-log")));
+      }
+      flows.add(copy);
+    }
+    flows.add(
+        Map.of(
+            "id",
+            "hello-log",
+            "type",
+            "debug",
+            "z",
+            "tab.hello",
+            "name",
+            "log each request",
+            "active",
+            true,
+            "complete",
+            "req.url",
+            "x",
+            300,
+            "y",
+            180,
+            "wires",
+            List.of()));
+    return flows;
+  }
+
+  private static List<Object> helloFlows(String answer) {
+    return List.of(
+        Map.of("id", "tab.hello", "type", "tab", "label", "Hello"),
+        Map.of(
+            "id",
+            "hello-in",
+            "type",
+            "http in",
+            "z",
+            "tab.hello",
+            "url",
+            "/hello",
+            "method",
+            "get",
+            "x",
+            100,
+            "y",
+            100,
+            "wires",
+            List.of(List.of("hello-text"))),
+        Map.of(
+            "id",
+            "hello-text",
+            "type",
+            "change",
+            "z",
+            "tab.hello",
+            "name",
+            "answer",
+            "rules",
+            List.of(Map.of("t", "set", "p", "payload", "pt", "msg", "to", answer, "tot", "str")),
+            "x",
+            300,
+            "y",
+            100,
+            "wires",
+            List.of(List.of("hello-out"))),
+        Map.of(
+            "id",
+            "hello-out",
+            "type",
+            "http response",
+            "z",
+            "tab.hello",
+            "x",
+            500,
+            "y",
+            100,
+            "wires",
+            List.of()));
+  }
+
+  private String hello(String id) throws Exception {
+    int instancePort = instance(id).path("port").asInt();
+    HttpResponse<String> response =
+        HTTP.send(
+            HttpRequest.newBuilder(URI.create("http://localhost:" + instancePort + "/hello"))
+                .timeout(Duration.ofSeconds(10))
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
+    return response.statusCode() + " " + response.body();
+  }
+}
