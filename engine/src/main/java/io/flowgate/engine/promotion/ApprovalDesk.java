@@ -138,6 +138,18 @@ public class ApprovalDesk {
         reason + " (" + route + ")");
   }
 
+  /**
+   * Audits a bypass the engine refused (a process moved past the deploy gate) in a transaction of
+   * its own: the refusing step rolls back, the record of the attempt stays.
+   */
+  public void auditBypass(Promotion promotion, String reason) {
+    ownTransaction.executeWithoutResult(
+        status ->
+            audit.record(
+                PromotionService.event(
+                    "system", "promotion.bypass-refused", promotion, Map.of("reason", reason))));
+  }
+
   /** The snapshot's hash as stored now, or null. */
   private String hashOf(String snapshotId) {
     return snapshotId == null ? null : snapshots.find(snapshotId).map(Snapshot::hash).orElse(null);

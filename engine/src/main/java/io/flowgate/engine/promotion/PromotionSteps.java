@@ -41,6 +41,7 @@ public class PromotionSteps {
   private final PromotionRepository promotions;
   private final PromotionStages stages;
   private final FourEyesRules rules;
+  private final ApprovalDesk desk;
   private final SnapshotService snapshots;
   private final SnapshotDeployer deployer;
   private final LiveInstances live;
@@ -52,6 +53,7 @@ public class PromotionSteps {
       PromotionRepository promotions,
       PromotionStages stages,
       FourEyesRules rules,
+      ApprovalDesk desk,
       SnapshotService snapshots,
       SnapshotDeployer deployer,
       LiveInstances live,
@@ -61,6 +63,7 @@ public class PromotionSteps {
     this.promotions = promotions;
     this.stages = stages;
     this.rules = rules;
+    this.desk = desk;
     this.snapshots = snapshots;
     this.deployer = deployer;
     this.live = live;
@@ -266,12 +269,7 @@ public class PromotionSteps {
             .findFirst();
     if (unverified.isPresent()) {
       // only a process moved past the deploy gets here: refuse, loudly
-      audit.record(
-          PromotionService.event(
-              "system",
-              "promotion.bypass-refused",
-              promotion,
-              Map.of("reason", unverified.get().instanceName() + " was never deployed")));
+      desk.auditBypass(promotion, unverified.get().instanceName() + " was never deployed");
       throw new IllegalStateException(
           "Target " + unverified.get().instanceName() + " was never deployed and verified");
     }

@@ -134,8 +134,10 @@ public class CamundaIdentity {
     User user = identity.newUser(username);
     user.setPassword(password);
     user.setEmail(email);
-    user.setFirstName(firstName);
-    user.setLastName(lastName);
+    // Tasklist and Cockpit show "first last"; without names they would show "null null"
+    boolean named = firstName != null || lastName != null;
+    user.setFirstName(named ? firstName : username);
+    user.setLastName(named ? lastName : "");
     identity.saveUser(user);
     identity.createTenantUserMembership(organizationId, username);
     identity.createMembership(username, organizationMembersGroup(organizationId));
