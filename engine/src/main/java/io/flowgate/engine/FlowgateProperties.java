@@ -22,6 +22,7 @@ public record FlowgateProperties(
     @DefaultValue Instances instances,
     @DefaultValue Files files,
     @DefaultValue Snapshots snapshots,
+    @DefaultValue Devices devices,
     String secretKey,
     String nodeName) {
 
@@ -154,6 +155,27 @@ public record FlowgateProperties(
         throw new IllegalStateException(
             "FLOWGATE_AUTO_SNAPSHOTS_KEPT must be at least 1: a running deploy needs its backup");
       }
+    }
+  }
+
+  /**
+   * Edge devices.
+   *
+   * @param apiUrl Flowgate's address as devices reach it (the {@code forgeURL} of their {@code
+   *     device.yml}); null: {@code http://<instance host>:<server port>}
+   * @param flushInterval how often the heartbeats received are written to the database (in one
+   *     statement); they are answered from memory in between
+   * @param refreshInterval how often this node looks for devices changed or tokens revoked by
+   *     another (or by itself): a revoked device token stops working within about this time
+   */
+  public record Devices(
+      URI apiUrl,
+      @DefaultValue("PT1S") Duration flushInterval,
+      @DefaultValue("PT1S") Duration refreshInterval) {
+
+    /** The address given to devices, or null when it follows from host and port. */
+    public URI apiUrl() {
+      return apiUrl == null || apiUrl.toString().isBlank() ? null : apiUrl;
     }
   }
 

@@ -79,6 +79,16 @@ class ApplicationRepository {
         > 0;
   }
 
+  boolean hasDevices(String id) {
+    return jdbc.sql(
+                "select (select count(*) from flowgate.device where application_id = :id)"
+                    + " + (select count(*) from flowgate.device_group where application_id = :id)")
+            .param("id", id)
+            .query(Long.class)
+            .single()
+        > 0;
+  }
+
   void delete(String id) {
     jdbc.sql("delete from flowgate.application where id = ?").param(id).update();
   }

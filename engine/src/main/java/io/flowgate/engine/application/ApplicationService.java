@@ -95,6 +95,15 @@ public class ApplicationService {
               + application.id()
               + "/pipelines)");
     }
+    if (applications.hasDevices(application.id())) {
+      throw ApiProblem.conflict(
+          "The application still has devices or device groups; delete them or move the devices"
+              + " to another application first (GET /api/v1/teams/"
+              + team.id()
+              + "/devices?application="
+              + application.id()
+              + ")");
+    }
     applications.delete(application.id());
     audit.record(
         new AuditEvent(
@@ -105,6 +114,12 @@ public class ApplicationService {
             team.organizationId(),
             team.id(),
             Map.of("name", application.name())));
+  }
+
+  /** The application without access checks, for the engine's own work. */
+  @Transactional(readOnly = true)
+  public java.util.Optional<Application> find(String id) {
+    return applications.find(id);
   }
 
   private Application find(Caller caller, String id, TeamAction action) {

@@ -42,7 +42,7 @@ class SecurityConfiguration {
         .addFilterBefore(
             new BearerTokenAuthenticationFilter(authenticationManager, entryPoint),
             BasicAuthenticationFilter.class)
-        .addFilterAfter(new InstanceTokenScopeFilter(problems), BasicAuthenticationFilter.class)
+        .addFilterAfter(new TokenScopeFilter(problems), BasicAuthenticationFilter.class)
         .authorizeHttpRequests(
             requests ->
                 requests

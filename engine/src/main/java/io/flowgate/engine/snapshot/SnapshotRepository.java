@@ -86,12 +86,14 @@ class SnapshotRepository {
   }
 
   /**
-   * Whether something still needs the snapshot: an instance runs it, or a promotion names it (as
-   * what it promotes, or as a target's backup): promotions are the record of what was approved.
+   * Whether something still needs the snapshot: an instance runs it, a device is to run it, or a
+   * promotion names it (as what it promotes, or as a target's backup): promotions are the record of
+   * what was approved.
    */
   boolean inUse(String id) {
     return jdbc.sql(
                 "select (select count(*) from flowgate.instance where snapshot_id = :id)"
+                    + " + (select count(*) from flowgate.device where target_snapshot_id = :id)"
                     + " + (select count(*) from flowgate.promotion where snapshot_id = :id"
                     + " or requested_snapshot_id = :id)"
                     + " + (select count(*) from flowgate.promotion_target"

@@ -106,7 +106,8 @@ public class SnapshotService {
     Snapshot snapshot = visible(caller, id, TeamAction.WRITE);
     if (snapshots.inUse(snapshot.id())) {
       throw ApiProblem.conflict(
-          "An instance runs this snapshot, or a promotion records it; it stays");
+          "An instance runs this snapshot, a device is to run it, or a promotion records it; it"
+              + " stays");
     }
     snapshots.delete(snapshot.id());
     if (!snapshots.hashShared(snapshot.hash(), snapshot.id())) {
@@ -210,6 +211,14 @@ public class SnapshotService {
   /** The diff of two stored snapshots for the engine's own use (approval forms). */
   public SnapshotDiff diffOf(String fromId, String toId) {
     return SnapshotDiffer.diff(diffInput(open(require(fromId))), diffInput(open(require(toId))));
+  }
+
+  /**
+   * A snapshot's content with its secrets in clear, for the engine's own use: the device API
+   * re-encrypts its credentials for each device. Never shown to a caller as it is.
+   */
+  public SnapshotContent.Plain openContent(Snapshot snapshot) {
+    return open(snapshot);
   }
 
   Snapshot require(String id) {

@@ -111,12 +111,16 @@ class TokenRepository {
   }
 
   List<Row> ofTeam(String teamId) {
+    return ofTeam(teamId, TokenKind.API);
+  }
+
+  List<Row> ofTeam(String teamId, TokenKind kind) {
     return jdbc.sql(
             "select "
                 + COLUMNS
-                + " from flowgate.token where team_id = ? and kind = 'api'"
+                + " from flowgate.token where team_id = ? and kind = ?"
                 + " order by created_at, id")
-        .param(teamId)
+        .params(teamId, kind.value())
         .query(TokenRepository::map)
         .list();
   }

@@ -10,14 +10,14 @@ import java.util.Optional;
 import java.util.regex.Pattern;
 
 /**
- * The secret part of bearer tokens: a kind prefix ({@code fgt_}, {@code fgd_}, {@code fgi_}, so
- * secret scanners and people recognise them) and 32 random bytes in URL-safe Base64. Only the
- * SHA-256 of the whole token is stored.
+ * The secret part of bearer tokens: a kind prefix ({@code fgt_}, {@code fgd_}, {@code fgi_}, {@code
+ * fgp_}, so secret scanners and people recognise them) and 32 random bytes in URL-safe Base64. Only
+ * the SHA-256 of the whole token is stored.
  */
-final class TokenSecrets {
+public final class TokenSecrets {
 
   private static final int RANDOM_BYTES = 32;
-  private static final Pattern FORMAT = Pattern.compile("fg[tdi]_[A-Za-z0-9_-]{43}");
+  private static final Pattern FORMAT = Pattern.compile("fg[tdip]_[A-Za-z0-9_-]{43}");
   private static final SecureRandom RANDOM = new SecureRandom();
 
   private TokenSecrets() {}
@@ -29,7 +29,7 @@ final class TokenSecrets {
   }
 
   /** The kind of a well-formed token, or empty for anything that cannot be one of ours. */
-  static Optional<TokenKind> kindOf(String token) {
+  public static Optional<TokenKind> kindOf(String token) {
     if (token == null || !FORMAT.matcher(token).matches()) {
       return Optional.empty();
     }
@@ -41,7 +41,7 @@ final class TokenSecrets {
     return Optional.empty();
   }
 
-  static String hash(String token) {
+  public static String hash(String token) {
     try {
       return HexFormat.of()
           .formatHex(

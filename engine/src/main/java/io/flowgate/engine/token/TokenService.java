@@ -133,6 +133,129 @@ public class TokenService {
         secret);
   }
 
+  /**
+   * A new token for one device's use of the device API, without expiry: it lives until the device
+   * is deleted. Only its hash is kept; the caller shows the secret once. Not audited apart: the
+   * device's registration is.
+   */
+  @Transactional
+  public IssuedToken issueDeviceToken(
+      String organizationId, String teamId, String deviceId, String deviceName, String by) {
+    String secret = TokenSecrets.newToken(TokenKind.DEVICE);
+    TokenRepository.Row row =
+        new TokenRepository.Row(
+            Ids.newId(),
+            TokenKind.DEVICE,
+            "device " + deviceName,
+            organizationId,
+            teamId,
+            null,
+            deviceId,
+            now(),
+            by,
+            null,
+            null,
+            null);
+    tokens.insert(row, TokenSecrets.hash(secret));
+    return new IssuedToken(
+        row.id(),
+        row.name(),
+        TokenKind.DEVICE.value(),
+        teamId,
+        null,
+        row.createdAt(),
+        null,
+        secret);
+  }
+
+  /** Revokes the tokens of a device (it is being deleted); returns how many were active. */
+  @Transactional
+  public int revokeDeviceTokens(String deviceId, String by) {
+    return tokens.revokeOfSubject(TokenKind.DEVICE, deviceId, now(), by);
+  }
+
+  /**
+   * A provisioning token of a team: device agents that hold it register themselves as devices of
+   * the team (and of {@code applicationId}, if given). Team owners make them; a person must.
+   */
+  @Transactional
+  public IssuedProvisioningToken issueProvisioningToken(
+      Caller caller, String teamId, String requestedName, String applicationId, Instant expiresAt) {
+    Team team = teams.get(caller, teamId, TeamAction.MANAGE_TOKENS);
+    String name = OrganizationService.requireText("name", TextSanitizer.plain(requestedName));
+    Instant now = now();
+    if (expiresAt != null && !expiresAt.isAfter(now)) {
+      throw ApiProblem.invalid("expiresAt", "must be in the future");
+    }
+    String secret = TokenSecrets.newToken(TokenKind.PROVISIONING);
+    TokenRepository.Row row =
+        new TokenRepository.Row(
+            Ids.newId(),
+            TokenKind.PROVISIONING,
+            name,
+            team.organizationId(),
+            team.id(),
+            null,
+            applicationId,
+            now,
+            caller.actor(),
+            expiresAt == null ? null : expiresAt.truncatedTo(ChronoUnit.MICROS),
+            null,
+            null);
+    tokens.insert(row, TokenSecrets.hash(secret));
+    Map<String, Object> details = new LinkedHashMap<>();
+    details.put("name", name);
+    details.put("kind", TokenKind.PROVISIONING.value());
+    if (applicationId != null) {
+      details.put("applicationId", applicationId);
+    }
+    if (row.expiresAt() != null) {
+      details.put("expiresAt", row.expiresAt().toString());
+    }
+    audit.record(
+        new AuditEvent(
+            caller.actor(),
+            "token.created",
+            "token",
+            row.id(),
+            team.organizationId(),
+            team.id(),
+            details));
+    return new IssuedProvisioningToken(provisioningView(row), secret);
+  }
+
+  @Transactional(readOnly = true)
+  public List<ProvisioningToken> listProvisioningTokens(Caller caller, String teamId) {
+    Team team = teams.get(caller, teamId, TeamAction.MANAGE_TOKENS);
+    return tokens.ofTeam(team.id(), TokenKind.PROVISIONING).stream()
+        .map(TokenService::provisioningView)
+        .toList();
+  }
+
+  /** Revokes a provisioning token of the team; revoking it again changes nothing. */
+  @Transactional
+  public void revokeProvisioningToken(Caller caller, String teamId, String tokenId) {
+    Team team = teams.get(caller, teamId, TeamAction.MANAGE_TOKENS);
+    tokens
+        .find(team.id(), tokenId)
+        .filter(row -> row.kind() == TokenKind.PROVISIONING)
+        .orElseThrow(() -> ApiProblem.notFound("Provisioning token", tokenId));
+    revoke(caller, teamId, tokenId);
+  }
+
+  private static ProvisioningToken provisioningView(TokenRepository.Row row) {
+    return new ProvisioningToken(
+        row.id(),
+        row.name(),
+        row.teamId(),
+        row.subjectId(),
+        row.createdAt(),
+        row.createdBy(),
+        row.expiresAt(),
+        row.revokedAt(),
+        row.lastUsedAt());
+  }
+
   /** Whether the token exists and is neither revoked nor expired. */
   @Transactional(readOnly = true)
   public boolean isActive(String tokenId) {

@@ -1,0 +1,172 @@
+package io.flowgate.engine.device.sim;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
+import java.util.zip.CRC32;
+
+/**
+ * N virtual device agents ({@link VirtualAgent}) polling Flowgate over HTTP, each every {@code
+ * interval} ± {@code jitter}/2 like the real agent. A share of them ({@code failureRate}, decided
+ * per device and snapshot, so the same device fails the same snapshot every time) fail every
+ * snapshot they are sent. Reusable by rollout tests and benchmarks: build, {@link #start()}, watch
+ * {@link #agents()}, {@link #close()}.
+ */
+public final class DeviceSimulator implements AutoCloseable {
+
+  /** A device's credentials as its registration answered them. */
+  public record Credentials(String deviceId, String token, String credentialSecret) {
+    @Override
+    public String toString() {
+      return "Credentials[" + deviceId + "]";
+    }
+  }
+
+  /** How the simulated fleet behaves. */
+  public record Settings(
+      URI forgeUrl,
+      Duration interval,
+      Duration jitter,
+      double failureRate,
+      VirtualAgent.Failure failure,
+      long seed) {
+
+    public static Settings of(URI forgeUrl) {
+      return new Settings(
+          forgeUrl,
+          Duration.ofMillis(500),
+          Duration.ofMillis(200),
+          0,
+          VirtualAgent.Failure.CRASHED,
+          1);
+    }
+
+    public Settings interval(Duration interval, Duration jitter) {
+      return new Settings(forgeUrl, interval, jitter, failureRate, failure, seed);
+    }
+
+    public Settings failing(double rate, VirtualAgent.Failure how) {
+      return new Settings(forgeUrl, interval, jitter, rate, how, seed);
+    }
+  }
+
+  private final Settings settings;
+  private final HttpClient http;
+  private final ScheduledExecutorService scheduler;
+  private final java.util.concurrent.ExecutorService updates =
+      Executors.newVirtualThreadPerTaskExecutor();
+  private final Map<String, VirtualAgent> agents = new ConcurrentHashMap<>();
+  private final List<VirtualAgent> ordered = new ArrayList<>();
+  private volatile boolean running;
+
+  public DeviceSimulator(
+      Settings settings, List<Credentials> devices, Function<Credentials, DeviceRuntime> runtimes) {
+    this.settings = settings;
+    this.http =
+        HttpClient.newBuilder()
+            .version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(10))
+            .build();
+    this.scheduler =
+        Executors.newScheduledThreadPool(
+            2,
+            runnable -> Thread.ofPlatform().name("device-simulator").daemon().unstarted(runnable));
+    for (Credentials device : devices) {
+      VirtualAgent agent =
+          new VirtualAgent(
+              settings.forgeUrl(),
+              device.deviceId(),
+              device.token(),
+              device.credentialSecret(),
+              http,
+              runtimes.apply(device),
+              snapshot -> fails(device.deviceId(), snapshot),
+              settings.failure(),
+              updates);
+      agents.put(device.deviceId(), agent);
+      ordered.add(agent);
+    }
+  }
+
+  /** Agents that only verify what they get (no Node-RED). */
+  public DeviceSimulator(Settings settings, List<Credentials> devices) {
+    this(settings, devices, device -> DeviceRuntime.verifying());
+  }
+
+  /** Whether this device fails this snapshot: decided by the seed, the device and the snapshot. */
+  boolean fails(String deviceId, String snapshotId) {
+    if (settings.failureRate() <= 0) {
+      return false;
+    }
+    CRC32 crc = new CRC32();
+    crc.update(
+        (settings.seed() + "/" + deviceId + "/" + snapshotId).getBytes(StandardCharsets.UTF_8));
+    return (crc.getValue() % 10_000) / 10_000.0 < settings.failureRate();
+  }
+
+  /** Starts polling: each agent's first heartbeat comes within 0–500 ms, as the real agent's. */
+  public DeviceSimulator start() {
+    running = true;
+    for (VirtualAgent agent : ordered) {
+      schedule(agent, ThreadLocalRandom.current().nextLong(0, 500));
+    }
+    return this;
+  }
+
+  private void schedule(VirtualAgent agent, long delayMillis) {
+    if (!running) {
+      return;
+    }
+    scheduler.schedule(
+        () -> agent.checkIn().whenComplete((status, failed) -> schedule(agent, nextDelay())),
+        delayMillis,
+        TimeUnit.MILLISECONDS);
+  }
+
+  private long nextDelay() {
+    long interval = settings.interval().toMillis();
+    long jitter = settings.jitter().toMillis();
+    return Math.max(
+        1,
+        interval
+            + (jitter == 0
+                ? 0
+                : ThreadLocalRandom.current().nextLong(-jitter / 2, jitter / 2 + 1)));
+  }
+
+  public List<VirtualAgent> agents() {
+    return List.copyOf(ordered);
+  }
+
+  public VirtualAgent agent(String deviceId) {
+    return agents.get(deviceId);
+  }
+
+  public long heartbeats() {
+    return ordered.stream().mapToLong(VirtualAgent::heartbeats).sum();
+  }
+
+  @Override
+  public void close() {
+    running = false;
+    scheduler.shutdownNow();
+    try {
+      scheduler.awaitTermination(5, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    updates.shutdownNow();
+    ordered.forEach(agent -> agent.runtime().stop());
+    http.close();
+  }
+}
