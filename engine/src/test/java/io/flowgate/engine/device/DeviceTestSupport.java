@@ -22,7 +22,7 @@ import org.junit.jupiter.api.BeforeEach;
  * A team with an owner and an application, devices registered through the API, and snapshots made
  * without Docker: an instance row (jobs do not run in this context) and an imported export file.
  */
-abstract class DeviceTestSupport extends ApiTestSupport {
+public abstract class DeviceTestSupport extends ApiTestSupport {
 
   static final String EXPORT_SECRET = "export-secret-of-the-device-tests";
   static final String PASSWORD_OF_THE_PLANT = "plant-password-in-a-credential";
@@ -33,7 +33,7 @@ abstract class DeviceTestSupport extends ApiTestSupport {
   protected String application;
 
   @BeforeEach
-  void aTeamWithAnApplication() {
+  protected void aTeamWithAnApplication() {
     TeamWithApplication made = teamWithApplication();
     organization = made.organization();
     team = made.team();

@@ -1,0 +1,139 @@
+package io.flowgate.engine.rollout;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.flowgate.connectors.testing.Await;
+import io.flowgate.engine.device.DeviceTestSupport;
+import io.flowgate.engine.device.sim.DeviceSimulator;
+import io.flowgate.engine.device.sim.VirtualAgent;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+
+/**
+ * device-rollout against a fleet of simulated agents speaking the device protocol: waves that
+ * succeed, a failure rate that breaks the error threshold and moves the fleet back, and an abort at
+ * the manual gate.
+ */
+class RolloutSimulatedFleetTest extends DeviceTestSupport {
+
+  private static final int DEVICES = 40;
+
+  @DynamicPropertySource
+  static void jobsRun(DynamicPropertyRegistry registry) {
+    registry.add("camunda.bpm.job-execution.enabled", () -> "true");
+  }
+
+  @Test
+  void wavesMoveTheFleetAndABadSnapshotIsRolledBack() {
+    List<DeviceSimulator.Credentials> fleet = new ArrayList<>();
+    List<String> ids = new ArrayList<>();
+    for (int i = 0; i < DEVICES; i++) {
+      JsonNode registration = register(unique("gw"));
+      fleet.add(credentials(registration));
+      ids.add(id(registration));
+    }
+    String group =
+        expect(
+                post(
+                    "/api/v1/applications/" + application + "/device-groups",
+                    as(owner),
+                    body("name", "Line 1 gateways", "deviceIds", ids, "env", List.of())),
+                201)
+            .json()
+            .path("id")
+            .asText();
+    String good = snapshot("good", "1");
+    String next = snapshot("next", "3");
+    String bad = snapshot("bad", "2");
+    DeviceSimulator.Settings healthy =
+        DeviceSimulator.Settings.of(forgeUrl())
+            .interval(Duration.ofMillis(500), Duration.ofMillis(200));
+    try (DeviceSimulator simulator = new DeviceSimulator(healthy, fleet).start()) {
+      String first = rollout(group, good, false);
+      JsonNode done = awaitState(first, "completed");
+      // canary 2, then 10 % (4), 50 % (20) and 100 % (40) of the group
+      assertThat(done.path("waves").findValuesAsText("targeted"))
+          .containsExactly("2", "2", "16", "20");
+      assertThat(done.path("waves").findValuesAsText("succeeded"))
+          .containsExactly("2", "2", "16", "20");
+      for (String device : ids) {
+        assertThat(simulator.agent(device).snapshot()).isEqualTo(good);
+      }
+
+      // a manual gate holds the next wave; an abort there moves the first wave back
+      String gated = rollout(group, next, true);
+      awaitState(gated, "awaiting-gate");
+      expect(post("/api/v1/rollouts/" + gated + "/actions/abort", as(owner), Map.of()), 202);
+      JsonNode aborted = awaitState(gated, "rolled-back");
+      assertThat(aborted.path("stateReason").asText()).contains("Aborted");
+      assertThat(aborted.path("waves").get(0).path("rolledBack").asInt()).isEqualTo(2);
+      assertThat(aborted.path("waves").get(1).path("targeted").asInt()).isZero();
+    }
+    // every device of this fleet fails the bad snapshot
+    DeviceSimulator.Settings failing = healthy.failing(1.0, VirtualAgent.Failure.ERROR);
+    try (DeviceSimulator simulator = new DeviceSimulator(failing, fleet).start()) {
+      String second = rollout(group, bad, false);
+      JsonNode rolledBack = awaitState(second, "rolled-back");
+      assertThat(rolledBack.path("stateReason").asText()).contains("threshold");
+      assertThat(rolledBack.path("waves").get(0).path("failed").asInt()).isEqualTo(2);
+      assertThat(rolledBack.path("waves").get(0).path("rolledBack").asInt()).isEqualTo(2);
+      assertThat(rolledBack.path("waves").get(1).path("targeted").asInt())
+          .as("the breach stopped the rollout after the canary")
+          .isZero();
+      for (String device : ids) {
+        assertThat(simulator.agent(device).snapshot()).isNotEqualTo(bad);
+      }
+    }
+  }
+
+  private String rollout(String group, String snapshot, boolean gate) {
+    return expect(
+            post(
+                "/api/v1/device-groups/" + group + "/rollouts",
+                as(owner),
+                body(
+                    "snapshotId",
+                    snapshot,
+                    "canary",
+                    2,
+                    "waves",
+                    List.of(10, 50, 100),
+                    "successThreshold",
+                    40,
+                    "errorThreshold",
+                    20,
+                    "minFinished",
+                    4,
+                    "waveTimeout",
+                    "PT30S",
+                    "waitBetweenWaves",
+                    "PT0S",
+                    "manualGate",
+                    gate)),
+            202)
+        .json()
+        .path("id")
+        .asText();
+  }
+
+  private JsonNode awaitState(String rollout, String state) {
+    return Await.until(
+        "rollout " + rollout + " " + state,
+        Duration.ofMinutes(3),
+        Duration.ofMillis(250),
+        () -> expect(get("/api/v1/rollouts/" + rollout, as(owner)), 200).json(),
+        json -> {
+          String now = json.path("state").asText();
+          if (!now.equals(state) && List.of("completed", "aborted", "rolled-back").contains(now)) {
+            throw new AssertionError("rollout is " + now + ": " + json);
+          }
+          return now.equals(state);
+        });
+  }
+}
