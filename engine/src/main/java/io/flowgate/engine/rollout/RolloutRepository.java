@@ -124,19 +124,22 @@ class RolloutRepository {
         .update();
   }
 
-  /** Assigns the devices to their waves, once (a repeated plan step finds them there). */
+  /** Assigns the devices to their waves in one statement, once (a repeat finds them there). */
   void addDevices(String rolloutId, List<RolloutDevice> devices, List<Integer> waves) {
-    for (int i = 0; i < devices.size(); i++) {
-      jdbc.sql(
-              "insert into flowgate.rollout_device (rollout_id, device_id, wave,"
-                  + " previous_snapshot_id) values (?, ?, ?, ?) on conflict do nothing")
-          .params(
-              rolloutId,
-              devices.get(i).deviceId(),
-              waves.get(i),
-              devices.get(i).previousSnapshotId())
-          .update();
+    if (devices.isEmpty()) {
+      return;
     }
+    jdbc.sql(
+            "insert into flowgate.rollout_device (rollout_id, device_id, wave,"
+                + " previous_snapshot_id) select ?, d, w, p"
+                + " from unnest(?::text[], ?::int[], ?::text[]) as t(d, w, p)"
+                + " on conflict do nothing")
+        .params(
+            rolloutId,
+            devices.stream().map(RolloutDevice::deviceId).toArray(String[]::new),
+            waves.toArray(Integer[]::new),
+            devices.stream().map(RolloutDevice::previousSnapshotId).toArray(String[]::new))
+        .update();
   }
 
   List<RolloutDevice> devicesOf(String rolloutId, int wave) {

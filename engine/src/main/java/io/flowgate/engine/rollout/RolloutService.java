@@ -163,7 +163,9 @@ public class RolloutService {
               throw ApiProblem.notFound(
                   "Unknown action '" + action + "'; rollouts know pause, resume and abort");
         };
-    workflow.signal(rollout.processInstanceId(), message);
+    if (!workflow.signal(rollout.processInstanceId(), message)) {
+      throw ApiProblem.conflict("The rollout is finishing and takes no " + action + " now");
+    }
     audit.record(event(caller.actor(), "rollout." + action + "-requested", rollout, Map.of()));
     return view(rollouts.find(id).orElseThrow());
   }

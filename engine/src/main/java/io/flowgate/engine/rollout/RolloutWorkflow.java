@@ -8,6 +8,10 @@ public interface RolloutWorkflow {
   /** Starts device-rollout with the rollout id as business key; returns the process id. */
   String start(String rolloutId, Map<String, Object> variables);
 
-  /** Sends rollout-pause, rollout-resume or rollout-abort to the rollout's process. */
-  void signal(String processInstanceId, String message);
+  /**
+   * Sends rollout-pause, rollout-resume or rollout-abort to the rollout's process.
+   *
+   * @return false when the process cannot take the message now (it is ending)
+   */
+  boolean signal(String processInstanceId, String message);
 }

@@ -66,8 +66,30 @@ class RolloutSimulatedFleetTest extends DeviceTestSupport {
         assertThat(simulator.agent(device).snapshot()).isEqualTo(good);
       }
 
+      // pause holds the next wave until resume
+      String paused = rollout(group, next, false, "PT3S");
+      expect(post("/api/v1/rollouts/" + paused + "/actions/pause", as(owner), Map.of()), 202);
+      awaitState(paused, "paused");
+      JsonNode held =
+          Await.until(
+              "the first wave of " + paused + " done",
+              Duration.ofMinutes(1),
+              Duration.ofMillis(250),
+              () -> get("/api/v1/rollouts/" + paused, as(owner)).json(),
+              json -> json.path("waves").get(0).path("succeeded").asInt() == 2);
+      sleep(Duration.ofSeconds(6));
+      held = get("/api/v1/rollouts/" + paused, as(owner)).json();
+      assertThat(held.path("state").asText()).isEqualTo("paused");
+      assertThat(held.path("waves").get(1).path("targeted").asInt()).isZero();
+      expect(post("/api/v1/rollouts/" + paused + "/actions/resume", as(owner), Map.of()), 202);
+      awaitState(paused, "completed");
+      for (String device : ids) {
+        assertThat(simulator.agent(device).snapshot()).isEqualTo(next);
+      }
+      String after = snapshot("after", "4");
+
       // a manual gate holds the next wave; an abort there moves the first wave back
-      String gated = rollout(group, next, true);
+      String gated = rollout(group, after, true);
       awaitState(gated, "awaiting-gate");
       expect(post("/api/v1/rollouts/" + gated + "/actions/abort", as(owner), Map.of()), 202);
       JsonNode aborted = awaitState(gated, "rolled-back");
@@ -93,6 +115,10 @@ class RolloutSimulatedFleetTest extends DeviceTestSupport {
   }
 
   private String rollout(String group, String snapshot, boolean gate) {
+    return rollout(group, snapshot, gate, "PT0S");
+  }
+
+  private String rollout(String group, String snapshot, boolean gate, String waitBetween) {
     return expect(
             post(
                 "/api/v1/device-groups/" + group + "/rollouts",
@@ -120,6 +146,15 @@ class RolloutSimulatedFleetTest extends DeviceTestSupport {
         .json()
         .path("id")
         .asText();
+  }
+
+  private static void sleep(Duration duration) {
+    try {
+      Thread.sleep(duration);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new AssertionError(e);
+    }
   }
 
   private JsonNode awaitState(String rollout, String state) {

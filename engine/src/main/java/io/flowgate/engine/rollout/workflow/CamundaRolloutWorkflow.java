@@ -2,6 +2,7 @@ package io.flowgate.engine.rollout.workflow;
 
 import io.flowgate.engine.rollout.RolloutWorkflow;
 import java.util.Map;
+import org.camunda.bpm.engine.MismatchingMessageCorrelationException;
 import org.camunda.bpm.engine.RuntimeService;
 import org.springframework.stereotype.Component;
 
@@ -29,10 +30,15 @@ class CamundaRolloutWorkflow implements RolloutWorkflow {
   }
 
   @Override
-  public void signal(String processInstanceId, String message) {
-    runtime
-        .createMessageCorrelation(message)
-        .processInstanceId(processInstanceId)
-        .correlateWithResult();
+  public boolean signal(String processInstanceId, String message) {
+    try {
+      runtime
+          .createMessageCorrelation(message)
+          .processInstanceId(processInstanceId)
+          .correlateWithResult();
+      return true;
+    } catch (MismatchingMessageCorrelationException e) {
+      return false;
+    }
   }
 }
