@@ -41,6 +41,7 @@ class SnapshotPromotionProcessTest {
           "backUpPromotionTargets",
           "deployPromotionTargets",
           "verifyPromotionTargets",
+          "checkPromotionRollouts",
           "restorePromotionTargets",
           "markPromotionCompleted",
           "markPromotionRolledBack",
@@ -68,6 +69,9 @@ class SnapshotPromotionProcessTest {
               execution.setVariable("approvalExpiry", policy.get("approvalExpiry"));
               execution.setVariable("promotionRejected", false);
             });
+    // no device groups in these paths: nothing to roll out
+    Mocks.register("startPromotionRollouts", (JavaDelegate) execution -> {});
+    Mocks.register("promotionRollouts", new Rollouts(List.of()));
     Mocks.register(
         "promotionApprovalListener",
         (TaskListener)
@@ -140,6 +144,8 @@ class SnapshotPromotionProcessTest {
             "back-up-targets",
             "deploy-targets",
             "verify-targets",
+            "start-rollouts",
+            "check-rollouts",
             "mark-completed",
             "notify-completed",
             "promotion-completed")
@@ -271,5 +277,12 @@ class SnapshotPromotionProcessTest {
   private static void decide(Task task, String decision) {
     taskService()
         .complete(task.getId(), Variables.putValue("decision", decision).putValue("comment", "ok"));
+  }
+
+  /** Stands in for the engine's bean that lists a promotion's rollouts. */
+  public record Rollouts(List<String> list) {
+    public List<String> ids(String promotionId) {
+      return list;
+    }
   }
 }

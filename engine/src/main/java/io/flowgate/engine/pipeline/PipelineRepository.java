@@ -45,7 +45,23 @@ class PipelineRepository {
       StageAction action,
       boolean isProtected,
       String approverGroup,
-      List<String> instances) {}
+      List<String> instances,
+      List<String> deviceGroups) {}
+
+  /** The application of each device group among these ids that exists. */
+  Map<String, String> deviceGroupApplications(Collection<String> ids) {
+    Map<String, String> found = new HashMap<>();
+    List<String> wellFormed = ids.stream().filter(Ids::isWellFormed).distinct().toList();
+    if (wellFormed.isEmpty()) {
+      return found;
+    }
+    jdbc.sql("select id, application_id from flowgate.device_group where id in (:ids)")
+        .param("ids", wellFormed)
+        .query(
+            (RowCallbackHandler)
+                rs -> found.put(rs.getString("id"), rs.getString("application_id")));
+    return found;
+  }
 
   /** What a pipeline needs to know about an instance that a stage names. */
   record InstanceRef(String id, String teamId, String applicationId, String name, String state) {}
@@ -165,6 +181,11 @@ class PipelineRepository {
         .param(pipelineId)
         .update();
     jdbc.sql(
+            "delete from flowgate.pipeline_stage_device_group where stage_id in"
+                + " (select id from flowgate.pipeline_stage where pipeline_id = ?)")
+        .param(pipelineId)
+        .update();
+    jdbc.sql(
             "delete from flowgate.pipeline_stage where pipeline_id = :pipeline"
                 + " and id not in (:kept)")
         .param("pipeline", pipelineId)
@@ -210,6 +231,13 @@ class PipelineRepository {
             .params(stage.id(), instanceId)
             .update();
       }
+      for (String groupId : stage.deviceGroups()) {
+        jdbc.sql(
+                "insert into flowgate.pipeline_stage_device_group (stage_id, device_group_id)"
+                    + " values (?, ?)")
+            .params(stage.id(), groupId)
+            .update();
+      }
     }
   }
 
@@ -234,6 +262,18 @@ class PipelineRepository {
                     targets
                         .computeIfAbsent(rs.getString("stage_id"), stage -> new ArrayList<>())
                         .add(rs.getString("instance_id")));
+    Map<String, List<String>> groupTargets = new HashMap<>();
+    jdbc.sql(
+            "select t.stage_id, t.device_group_id from flowgate.pipeline_stage_device_group t"
+                + " join flowgate.pipeline_stage s on s.id = t.stage_id"
+                + " where s.pipeline_id in (:ids) order by t.device_group_id collate \"C\"")
+        .param("ids", ids)
+        .query(
+            (RowCallbackHandler)
+                rs ->
+                    groupTargets
+                        .computeIfAbsent(rs.getString("stage_id"), stage -> new ArrayList<>())
+                        .add(rs.getString("device_group_id")));
     Map<String, List<StageRow>> stages = new LinkedHashMap<>();
     jdbc.sql(
             "select pipeline_id, id, position, name, action, protected, approver_group"
@@ -254,7 +294,8 @@ class PipelineRepository {
                               StageAction.of(rs.getString("action")),
                               rs.getBoolean("protected"),
                               rs.getString("approver_group"),
-                              targets.getOrDefault(stageId, List.of())));
+                              targets.getOrDefault(stageId, List.of()),
+                              groupTargets.getOrDefault(stageId, List.of())));
                 });
     return rows.stream()
         .map(row -> pipeline(row, stages.getOrDefault(row.id(), List.of())))
@@ -279,7 +320,8 @@ class PipelineRepository {
                         stage.instances(),
                         stage.action(),
                         stage.isProtected(),
-                        stage.approverGroup() == null ? teamApprovers : stage.approverGroup()))
+                        stage.approverGroup() == null ? teamApprovers : stage.approverGroup(),
+                        stage.deviceGroups()))
             .toList(),
         row.createdAt(),
         row.createdBy(),

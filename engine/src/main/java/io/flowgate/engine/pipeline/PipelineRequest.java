@@ -31,6 +31,8 @@ public record PipelineRequest(
    * @param isProtected false when left out
    * @param approverGroup the approvers group of a team of the organization ({@code
    *     team-<teamId>-approvers}); the pipeline's team's when left out
+   * @param deviceGroups ids of device groups of the pipeline's application a promotion into the
+   *     stage rolls out to; none when left out
    */
   public record StageRequest(
       @Size(max = 64, message = "at most 64 characters") String id,
@@ -41,5 +43,7 @@ public record PipelineRequest(
           List<@NotNull(message = "must be an instance id") String> instances,
       @NotNull(message = "is required: create_snapshot, use_latest or prompt") StageAction action,
       @JsonProperty("protected") Boolean isProtected,
-      @Size(max = 200, message = "at most 200 characters") String approverGroup) {}
+      @Size(max = 200, message = "at most 200 characters") String approverGroup,
+      @Size(max = 20, message = "at most 20 device groups per stage")
+          List<@NotNull(message = "must be a device group id") String> deviceGroups) {}
 }

@@ -244,6 +244,7 @@ public class PipelineService {
           targets(errors, field, instancesOf(stage), i, application, instances, stageOfInstance);
       String approverGroup =
           approverGroup(errors, field + ".approverGroup", stage.approverGroup(), team);
+      List<String> groups = deviceGroups(errors, field, stage.deviceGroups(), application);
       rows.add(
           new StageRow(
               id,
@@ -252,10 +253,34 @@ public class PipelineService {
               stage.action(),
               Boolean.TRUE.equals(stage.isProtected()),
               teamApprovers.equals(approverGroup) ? null : approverGroup,
-              targets));
+              targets,
+              groups));
     }
     errors.throwIfAny();
     return new Draft(name, rows);
+  }
+
+  /** The stage's device groups, checked: groups of the application, each named once; sorted. */
+  private List<String> deviceGroups(
+      FieldErrors errors, String field, List<String> requested, Application application) {
+    if (requested == null || requested.isEmpty()) {
+      return List.of();
+    }
+    Map<String, String> applications = pipelines.deviceGroupApplications(requested);
+    List<String> groups = new ArrayList<>();
+    for (int j = 0; j < requested.size(); j++) {
+      String groupId = requested.get(j);
+      String entry = field + ".deviceGroups[" + j + "]";
+      if (groupId == null || !application.id().equals(applications.get(groupId))) {
+        errors.add(entry, "must be the id of a device group of the pipeline's application");
+      } else if (groups.contains(groupId)) {
+        errors.add(entry, "names a device group the stage names already");
+      } else {
+        groups.add(groupId);
+      }
+    }
+    groups.sort(null);
+    return groups;
   }
 
   private static List<String> instancesOf(StageRequest stage) {
@@ -435,7 +460,8 @@ public class PipelineService {
           || now.action() != next.action()
           || now.isProtected() != next.isProtected()
           || !now.approverGroup().equals(nextGroup)
-          || !now.instances().equals(next.instances())) {
+          || !now.instances().equals(next.instances())
+          || !now.deviceGroups().equals(next.deviceGroups())) {
         return false;
       }
     }
@@ -466,6 +492,7 @@ public class PipelineService {
               details.put("protected", stage.isProtected());
               details.put("approverGroup", stage.approverGroup());
               details.put("instances", stage.instances());
+              details.put("deviceGroups", stage.deviceGroups());
               return details;
             })
         .toList();

@@ -12,6 +12,7 @@ import java.util.List;
  * @param isProtected whether promotions into the stage need the stricter approval policy
  * @param approverGroup the Camunda group whose members approve promotions into the stage: the one
  *     the stage names, or else its team's approvers group ({@code team-<teamId>-approvers})
+ * @param deviceGroups the ids of the device groups a promotion into the stage rolls out to
  */
 public record PipelineStage(
     String id,
@@ -20,9 +21,16 @@ public record PipelineStage(
     List<String> instances,
     StageAction action,
     @JsonProperty("protected") boolean isProtected,
-    String approverGroup) {
+    String approverGroup,
+    List<String> deviceGroups) {
 
   public PipelineStage {
     instances = List.copyOf(instances);
+    deviceGroups = List.copyOf(deviceGroups);
+  }
+
+  /** Whether a promotion into the stage has anything to deploy to. */
+  public boolean hasTargets() {
+    return !instances.isEmpty() || !deviceGroups.isEmpty();
   }
 }

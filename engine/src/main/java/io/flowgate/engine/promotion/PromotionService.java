@@ -94,9 +94,11 @@ public class PromotionService {
                         "Stage '"
                             + source.name()
                             + "' is the pipeline's last stage: there is no stage to promote to"));
-    if (target.instances().isEmpty()) {
+    if (!target.hasTargets()) {
       throw ApiProblem.conflict(
-          "Stage '" + target.name() + "' has no instances to deploy to; add one to the stage");
+          "Stage '"
+              + target.name()
+              + "' has no instances or device groups to deploy to; add one to the stage");
     }
     String requestedSnapshot = requestedSnapshot(caller, pipeline, source, snapshotId);
     promotions

@@ -4,6 +4,7 @@ import io.flowgate.engine.pipeline.Pipeline;
 import io.flowgate.engine.pipeline.PipelineService;
 import io.flowgate.engine.pipeline.PipelineStage;
 import io.flowgate.engine.pipeline.StageAction;
+import java.util.List;
 import org.springframework.stereotype.Component;
 
 /** What a promotion needs to know about its pipeline's stages, as they are now. */
@@ -17,6 +18,15 @@ class PromotionStages {
 
   PromotionStages(PipelineService pipelines) {
     this.pipelines = pipelines;
+  }
+
+  /** The device groups of the promotion's target stage, as the pipeline has them now. */
+  List<String> targetDeviceGroups(Promotion promotion) {
+    return pipelines
+        .find(promotion.pipelineId())
+        .stage(promotion.targetStageId())
+        .map(PipelineStage::deviceGroups)
+        .orElse(List.of());
   }
 
   Source source(Promotion promotion) {

@@ -4,6 +4,7 @@ import io.flowgate.engine.audit.AuditLog;
 import io.flowgate.engine.instance.InstanceStepFailed;
 import io.flowgate.engine.instance.InstanceSteps;
 import io.flowgate.engine.instance.LiveInstances;
+import io.flowgate.engine.rollout.RolloutService;
 import io.flowgate.engine.snapshot.Snapshot;
 import io.flowgate.engine.snapshot.SnapshotDeployer;
 import io.flowgate.engine.snapshot.SnapshotKind;
@@ -14,6 +15,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -43,6 +45,7 @@ public class PromotionSteps {
   private final FourEyesRules rules;
   private final ApprovalDesk desk;
   private final SnapshotService snapshots;
+  private final RolloutService rollouts;
   private final SnapshotDeployer deployer;
   private final LiveInstances live;
   private final InstanceSteps instances;
@@ -55,6 +58,7 @@ public class PromotionSteps {
       FourEyesRules rules,
       ApprovalDesk desk,
       SnapshotService snapshots,
+      RolloutService rollouts,
       SnapshotDeployer deployer,
       LiveInstances live,
       InstanceSteps instances,
@@ -65,6 +69,7 @@ public class PromotionSteps {
     this.rules = rules;
     this.desk = desk;
     this.snapshots = snapshots;
+    this.rollouts = rollouts;
     this.deployer = deployer;
     this.live = live;
     this.instances = instances;
@@ -83,7 +88,9 @@ public class PromotionSteps {
       snapshot = choose(promotion, processInstanceId);
     }
     List<PromotionTarget> targets = promotions.targets(promotionId);
-    SnapshotDiff change = snapshots.changeOn(targets.get(0).instanceId(), snapshot.id());
+    // compared with the first instance target; a stage of device groups only: with nothing
+    SnapshotDiff change =
+        snapshots.changeOn(targets.isEmpty() ? null : targets.get(0).instanceId(), snapshot.id());
     promotions.resolved(
         promotionId, snapshot.id(), snapshot.hash(), change.changeCount(), change.summary());
     audit.record(
@@ -235,6 +242,35 @@ public class PromotionSteps {
         throw targetFailed(target, e);
       }
       promotions.targetState(promotionId, target.instanceId(), PromotionTarget.VERIFIED, null);
+    }
+  }
+
+  /**
+   * Prepares one rollout per device group of the target stage (the process calls device-rollout for
+   * each); repeating it returns the same rollouts.
+   *
+   * @return the rollouts' ids, in the order of the groups
+   */
+  public List<String> startRollouts(String promotionId, String processInstanceId) {
+    Promotion promotion = ownApproved(promotionId, processInstanceId);
+    List<String> ids = new ArrayList<>();
+    for (String group : stages.targetDeviceGroups(promotion)) {
+      ids.add(
+          rollouts.prepareForPromotion(
+              promotionId, group, promotion.snapshotId(), promotion.requestedBy()));
+    }
+    return ids;
+  }
+
+  /** Every device group got the snapshot; a rollout that did not complete fails the promotion. */
+  public void checkRollouts(String promotionId, String processInstanceId) {
+    own(promotionId, processInstanceId);
+    for (Map.Entry<String, String> rollout : rollouts.statesOfPromotion(promotionId).entrySet()) {
+      if (!"completed".equals(rollout.getValue())) {
+        throw new PromotionFailed(
+            PromotionFailed.Kind.TARGET_FAILED,
+            "device group " + rollout.getKey() + ": its rollout ended " + rollout.getValue());
+      }
     }
   }
 

@@ -30,4 +30,5 @@ public record Rollout(
     String requestedBy,
     Instant requestedAt,
     String processInstanceId,
-    Instant finishedAt) {}
+    Instant finishedAt,
+    String promotionId) {}

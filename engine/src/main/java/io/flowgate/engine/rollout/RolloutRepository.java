@@ -18,7 +18,7 @@ class RolloutRepository {
           + " snapshot_id, canary, waves, success_threshold, error_threshold, min_finished,"
           + " wave_timeout, wait_between_waves, manual_gate, auto_rollback, callback_url, plan,"
           + " current_wave, wave_started_at, rollback_started_at, state, state_reason,"
-          + " requested_by, requested_at, process_instance_id, finished_at";
+          + " requested_by, requested_at, process_instance_id, finished_at, promotion_id";
 
   /** A wave's devices by outcome. */
   record WaveCounts(
@@ -58,7 +58,7 @@ class RolloutRepository {
             "insert into flowgate.rollout ("
                 + COLUMNS
                 + ") values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?,"
-                + " ?, ?, ?, ?)")
+                + " ?, ?, ?, ?, ?)")
         .params(
             r.id(),
             r.organizationId(),
@@ -86,8 +86,17 @@ class RolloutRepository {
             r.requestedBy(),
             Timestamp.from(r.requestedAt()),
             r.processInstanceId(),
-            null)
+            null,
+            r.promotionId())
         .update();
+  }
+
+  List<Rollout> ofPromotion(String promotionId) {
+    return jdbc.sql(
+            "select " + COLUMNS + " from flowgate.rollout where promotion_id = ? order by id")
+        .param(promotionId)
+        .query(RolloutRepository::map)
+        .list();
   }
 
   void setProcess(String id, String processInstanceId) {
@@ -242,7 +251,8 @@ class RolloutRepository {
         rs.getString("requested_by"),
         rs.getTimestamp("requested_at").toInstant(),
         rs.getString("process_instance_id"),
-        instant(rs, "finished_at"));
+        instant(rs, "finished_at"),
+        rs.getString("promotion_id"));
   }
 
   private static Instant instant(ResultSet rs, String column) throws SQLException {

@@ -115,6 +115,7 @@ public class RolloutService {
             caller.actor(),
             now,
             null,
+            null,
             null);
     rollouts.insert(rollout);
     Map<String, Object> variables = new HashMap<>();
@@ -140,6 +141,80 @@ public class RolloutService {
     details.put("processInstanceId", processInstanceId);
     audit.record(event(caller.actor(), "rollout.requested", rollout, details));
     return new Accepted(rollout.id(), processInstanceId, "running");
+  }
+
+  /**
+   * A rollout a promotion starts as a call activity, with the defaults of a stage's rollout: waves
+   * 10, 50, 100 %, 90 % success, 10 % errors with at least 5 finished, 10 minutes a wave, automatic
+   * rollback. Repeating it for the same promotion and group returns the same rollout.
+   */
+  @Transactional
+  public String prepareForPromotion(
+      String promotionId, String groupId, String snapshotId, String actor) {
+    for (Rollout existing : rollouts.ofPromotion(promotionId)) {
+      if (existing.deviceGroupId().equals(groupId)) {
+        return existing.id();
+      }
+    }
+    DeviceGroup group = groups.find(groupId);
+    Rollout rollout =
+        new Rollout(
+            Ids.newId(),
+            group.organizationId(),
+            group.teamId(),
+            group.applicationId(),
+            group.id(),
+            group.name(),
+            snapshotId,
+            null,
+            RolloutSteps.write(List.of(10, 50, 100)),
+            90,
+            10,
+            5,
+            Duration.ofMinutes(10).toString(),
+            Duration.ZERO.toString(),
+            false,
+            true,
+            null,
+            null,
+            0,
+            null,
+            null,
+            "running",
+            null,
+            actor,
+            Instant.now(clock).truncatedTo(ChronoUnit.MICROS),
+            null,
+            null,
+            promotionId);
+    rollouts.insert(rollout);
+    audit.record(
+        event(
+            actor,
+            "rollout.requested",
+            rollout,
+            Map.of(
+                "deviceGroup",
+                group.name(),
+                "snapshotId",
+                snapshotId,
+                "promotionId",
+                promotionId)));
+    return rollout.id();
+  }
+
+  /** The ids of a promotion's rollouts. */
+  @Transactional(readOnly = true)
+  public List<String> idsOfPromotion(String promotionId) {
+    return rollouts.ofPromotion(promotionId).stream().map(Rollout::id).toList();
+  }
+
+  /** The states of a promotion's rollouts, by device group name. */
+  @Transactional(readOnly = true)
+  public Map<String, String> statesOfPromotion(String promotionId) {
+    Map<String, String> states = new LinkedHashMap<>();
+    rollouts.ofPromotion(promotionId).forEach(r -> states.put(r.deviceGroupName(), r.state()));
+    return states;
   }
 
   @Transactional(readOnly = true)

@@ -66,8 +66,12 @@ public class RolloutSteps {
 
   /** Assigns every member of the group to its wave; returns the number of waves. */
   @Transactional
-  public int plan(String rolloutId) {
+  public int plan(String rolloutId, String processInstanceId) {
     Rollout rollout = require(rolloutId);
+    if (rollout.processInstanceId() == null) {
+      // a rollout a promotion calls gets its process here
+      rollouts.setProcess(rolloutId, processInstanceId);
+    }
     List<String> members = groups.members(rollout.deviceGroupId());
     WavePlan plan = WavePlan.of(members.size(), rollout.canary(), percentages(rollout));
     Map<String, String> previous = new HashMap<>();

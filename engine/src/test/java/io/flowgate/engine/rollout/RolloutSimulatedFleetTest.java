@@ -114,6 +114,85 @@ class RolloutSimulatedFleetTest extends DeviceTestSupport {
     }
   }
 
+  @Test
+  void aPromotionIntoAStageWithADeviceGroupRollsTheSnapshotOut() {
+    List<DeviceSimulator.Credentials> fleet = new ArrayList<>();
+    List<String> ids = new ArrayList<>();
+    for (int i = 0; i < 10; i++) {
+      JsonNode registration = register(unique("gw"));
+      fleet.add(credentials(registration));
+      ids.add(id(registration));
+    }
+    String group =
+        expect(
+                post(
+                    "/api/v1/applications/" + application + "/device-groups",
+                    as(owner),
+                    body("name", "Packaging gateways", "deviceIds", ids, "env", List.of())),
+                201)
+            .json()
+            .path("id")
+            .asText();
+    JsonNode pipeline =
+        expect(
+                post(
+                    "/api/v1/applications/" + application + "/pipelines",
+                    as(owner),
+                    body(
+                        "name",
+                        "To the line",
+                        "stages",
+                        List.of(
+                            body("name", "release", "action", "prompt"),
+                            body(
+                                "name", "line",
+                                "action", "use_latest",
+                                "deviceGroups", List.of(group)),
+                            body("name", "archive", "action", "prompt")))),
+                201)
+            .json();
+    assertThat(pipeline.path("stages").get(1).path("deviceGroups").get(0).asText())
+        .isEqualTo(group);
+    String release = pipeline.path("stages").get(0).path("id").asText();
+    String snapshot = snapshot("release-1", "7");
+    DeviceSimulator.Settings healthy =
+        DeviceSimulator.Settings.of(forgeUrl())
+            .interval(Duration.ofMillis(500), Duration.ofMillis(200));
+    try (DeviceSimulator simulator = new DeviceSimulator(healthy, fleet).start()) {
+      String promotion =
+          expect(
+                  post(
+                      "/api/v1/pipelines/"
+                          + pipeline.path("id").asText()
+                          + "/stages/"
+                          + release
+                          + "/promote",
+                      as(owner),
+                      body("snapshotId", snapshot)),
+                  202)
+              .json()
+              .path("promotionId")
+              .asText();
+      JsonNode done =
+          Await.until(
+              "promotion " + promotion + " completed",
+              Duration.ofMinutes(3),
+              Duration.ofMillis(250),
+              () -> get("/api/v1/promotions/" + promotion, as(owner)).json(),
+              json -> {
+                String state = json.path("state").asText();
+                if (List.of("failed", "rolled-back", "rejected", "expired").contains(state)) {
+                  throw new AssertionError("promotion is " + state + ": " + json);
+                }
+                return "completed".equals(state);
+              });
+      assertThat(done.path("approvalsRequired").asInt()).isZero();
+      for (String device : ids) {
+        assertThat(simulator.agent(device).snapshot()).isEqualTo(snapshot);
+      }
+    }
+  }
+
   private String rollout(String group, String snapshot, boolean gate) {
     return rollout(group, snapshot, gate, "PT0S");
   }

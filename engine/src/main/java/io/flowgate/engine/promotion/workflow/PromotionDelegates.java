@@ -7,6 +7,7 @@ import io.flowgate.engine.promotion.PromotionService;
 import io.flowgate.engine.promotion.PromotionState;
 import io.flowgate.engine.promotion.PromotionSteps;
 import io.flowgate.engine.promotion.PromotionView;
+import io.flowgate.engine.rollout.RolloutService;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -119,6 +120,27 @@ class PromotionDelegates {
   @Bean
   JavaDelegate verifyPromotionTargets(PromotionSteps steps) {
     return withProcess(steps::verifyTargets);
+  }
+
+  /** One rollout per device group of the stage; device-rollout is called for each. */
+  @Bean
+  JavaDelegate startPromotionRollouts(PromotionSteps steps) {
+    return execution ->
+        guarded(
+            () -> {
+              steps.startRollouts(promotionId(execution), execution.getProcessInstanceId());
+              execution.setVariable("rolloutPollInterval", "PT2S");
+            });
+  }
+
+  @Bean
+  PromotionRollouts promotionRollouts(RolloutService rollouts) {
+    return new PromotionRollouts(rollouts);
+  }
+
+  @Bean
+  JavaDelegate checkPromotionRollouts(PromotionSteps steps) {
+    return withProcess(steps::checkRollouts);
   }
 
   @Bean

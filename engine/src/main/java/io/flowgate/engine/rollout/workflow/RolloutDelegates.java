@@ -23,7 +23,9 @@ class RolloutDelegates {
 
   @Bean
   JavaDelegate planRolloutWaves(RolloutSteps steps) {
-    return execution -> execution.setVariable("waveCount", steps.plan(rolloutId(execution)));
+    return execution ->
+        execution.setVariable(
+            "waveCount", steps.plan(rolloutId(execution), execution.getProcessInstanceId()));
   }
 
   @Bean
