@@ -96,6 +96,17 @@ public class DeviceService {
     this.clock = clock;
     this.properties = properties;
     this.spring = spring;
+    URI apiUrl = properties.devices().apiUrl();
+    if (apiUrl != null
+        && (!apiUrl.isAbsolute()
+            || apiUrl.getHost() == null
+            || !("http".equals(apiUrl.getScheme()) || "https".equals(apiUrl.getScheme())))) {
+      throw new IllegalStateException(
+          "FLOWGATE_DEVICE_API_URL must be an absolute http:// or https:// URL such as"
+              + " https://flowgate.plant.example, not '"
+              + apiUrl
+              + "'");
+    }
   }
 
   /** Registers a device of the team (and of the application, if given); shows its credentials. */

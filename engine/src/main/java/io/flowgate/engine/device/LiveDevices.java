@@ -297,8 +297,15 @@ public class LiveDevices implements SmartLifecycle {
       ids.add(entry.id);
       reports.add(entry.report);
     }
+    long start = System.nanoTime();
     try {
       devices.writeReports(ids, reports);
+      if (log.isDebugEnabled()) {
+        log.debug(
+            "Wrote {} device heartbeats in {} ms",
+            ids.size(),
+            (System.nanoTime() - start) / 1_000_000);
+      }
     } catch (Exception e) {
       log.warn("Could not write {} device heartbeats; trying again: {}", ids.size(), e.toString());
       for (Entry failed : batch) {
