@@ -152,25 +152,21 @@ class RolloutRepository {
   }
 
   List<RolloutDevice> devicesOf(String rolloutId, int wave) {
-    return jdbc.sql(
-            "select device_id, previous_snapshot_id, outcome from flowgate.rollout_device"
-                + " where rollout_id = ? and wave = ? order by device_id")
-        .params(rolloutId, wave)
-        .query(
-            (rs, n) ->
-                new RolloutDevice(
-                    rs.getString("device_id"),
-                    rs.getString("previous_snapshot_id"),
-                    rs.getString("outcome")))
-        .list();
+    return devices("wave = ?", rolloutId, wave);
   }
 
   /** The devices of every wave started so far: what a rollback moves back. */
   List<RolloutDevice> moved(String rolloutId, int upToWave) {
+    return devices("wave <= ?", rolloutId, upToWave);
+  }
+
+  private List<RolloutDevice> devices(String waveCondition, String rolloutId, int wave) {
     return jdbc.sql(
             "select device_id, previous_snapshot_id, outcome from flowgate.rollout_device"
-                + " where rollout_id = ? and wave <= ? order by device_id")
-        .params(rolloutId, upToWave)
+                + " where rollout_id = ? and "
+                + waveCondition
+                + " order by device_id")
+        .params(rolloutId, wave)
         .query(
             (rs, n) ->
                 new RolloutDevice(

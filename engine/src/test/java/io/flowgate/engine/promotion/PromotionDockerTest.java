@@ -9,10 +9,6 @@ import io.flowgate.connectors.testing.Await;
 import io.flowgate.engine.callback.CallbackSender;
 import io.flowgate.engine.instance.CallbackReceiver;
 import io.flowgate.engine.instance.InstanceDockerTestSupport;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -28,12 +24,6 @@ import org.springframework.beans.factory.annotation.Autowired;
  * expiry), and a failing target that brings both targets back to their backups.
  */
 class PromotionDockerTest extends InstanceDockerTestSupport {
-
-  private static final HttpClient HTTP =
-      HttpClient.newBuilder()
-          .version(HttpClient.Version.HTTP_1_1)
-          .connectTimeout(Duration.ofSeconds(5))
-          .build();
 
   @Autowired ProcessEngine processEngine;
 
@@ -361,65 +351,13 @@ class PromotionDockerTest extends InstanceDockerTestSupport {
   }
 
   private static Map<String, Object> withFlows(Map<String, Object> request, String answer) {
-    request.put("flows", helloFlows(answer));
+    request.put("flows", HelloFlows.answering(answer));
     return request;
-  }
-
-  private static List<Object> helloFlows(String answer) {
-    return List.of(
-        Map.of("id", "tab.hello", "type", "tab", "label", "Hello"),
-        Map.of(
-            "id",
-            "hello-in",
-            "type",
-            "http in",
-            "z",
-            "tab.hello",
-            "url",
-            "/hello",
-            "method",
-            "get",
-            "x",
-            100,
-            "y",
-            100,
-            "wires",
-            List.of(List.of("hello-text"))),
-        Map.of(
-            "id",
-            "hello-text",
-            "type",
-            "change",
-            "z",
-            "tab.hello",
-            "name",
-            "answer",
-            "rules",
-            List.of(Map.of("t", "set", "p", "payload", "pt", "msg", "to", answer, "tot", "str")),
-            "x",
-            300,
-            "y",
-            100,
-            "wires",
-            List.of(List.of("hello-out"))),
-        Map.of(
-            "id",
-            "hello-out",
-            "type",
-            "http response",
-            "z",
-            "tab.hello",
-            "x",
-            500,
-            "y",
-            100,
-            "wires",
-            List.of()));
   }
 
   private void changeHello(String id, String answer) {
     List<JsonNode> flows = new ArrayList<>();
-    for (Object node : helloFlows(answer)) {
+    for (Object node : HelloFlows.answering(answer)) {
       flows.add(JSON.valueToTree(node));
     }
     try (NodeRedAdminClient client = adminClient(id)) {
@@ -428,13 +366,6 @@ class PromotionDockerTest extends InstanceDockerTestSupport {
   }
 
   private String hello(String id) throws Exception {
-    int port = instance(id).path("port").asInt();
-    HttpResponse<String> response =
-        HTTP.send(
-            HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/hello"))
-                .timeout(Duration.ofSeconds(10))
-                .build(),
-            HttpResponse.BodyHandlers.ofString());
-    return response.statusCode() + " " + response.body();
+    return HelloFlows.ask(instance(id).path("port").asInt());
   }
 }

@@ -7,11 +7,7 @@ import io.flowgate.connectors.testing.Await;
 import io.flowgate.connectors.testing.Browser;
 import io.flowgate.connectors.testing.RequiresBrowser;
 import io.flowgate.engine.instance.InstanceDockerTestSupport;
-import java.net.URI;
 import java.net.URISyntaxException;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -40,12 +36,6 @@ class TasklistApprovalBrowserTest extends InstanceDockerTestSupport {
   private static final String ADDED_NODE = "debug \"log each request\"";
   private static final Duration BROWSER = Duration.ofSeconds(90);
 
-  private static final HttpClient HTTP =
-      HttpClient.newBuilder()
-          .version(HttpClient.Version.HTTP_1_1)
-          .connectTimeout(Duration.ofSeconds(5))
-          .build();
-
   @Autowired ProcessEngine processEngine;
 
   private final Map<String, String> displayNames = new LinkedHashMap<>();
@@ -55,7 +45,7 @@ class TasklistApprovalBrowserTest extends InstanceDockerTestSupport {
     String approver1 = approver("Alma", "Berger");
     String approver2 = approver("Jonas", "Keller");
     String dev = create(withFlows(request("dev"), devFlows()));
-    String prod = create(withFlows(request("prod"), helloFlows("v1")));
+    String prod = create(withFlows(request("prod"), HelloFlows.answering("v1")));
     List<String> instances = List.of(dev, prod);
     try {
       for (String id : instances) {
@@ -265,7 +255,7 @@ class TasklistApprovalBrowserTest extends InstanceDockerTestSupport {
   /** dev: the next version of the answer, and every request logged by a new node. */
   private static List<Object> devFlows() {
     List<Object> flows = new ArrayList<>();
-    for (Object node : helloFlows("v2")) {
+    for (Object node : HelloFlows.answering("v2")) {
       @SuppressWarnings("unchecked")
       Map<String, Object> copy = new LinkedHashMap<>((Map<String, Object>) node);
       if ("hello-in".equals(copy.get("id"))) {
@@ -296,66 +286,7 @@ class TasklistApprovalBrowserTest extends InstanceDockerTestSupport {
     return flows;
   }
 
-  private static List<Object> helloFlows(String answer) {
-    return List.of(
-        Map.of("id", "tab.hello", "type", "tab", "label", "Hello"),
-        Map.of(
-            "id",
-            "hello-in",
-            "type",
-            "http in",
-            "z",
-            "tab.hello",
-            "url",
-            "/hello",
-            "method",
-            "get",
-            "x",
-            100,
-            "y",
-            100,
-            "wires",
-            List.of(List.of("hello-text"))),
-        Map.of(
-            "id",
-            "hello-text",
-            "type",
-            "change",
-            "z",
-            "tab.hello",
-            "name",
-            "answer",
-            "rules",
-            List.of(Map.of("t", "set", "p", "payload", "pt", "msg", "to", answer, "tot", "str")),
-            "x",
-            300,
-            "y",
-            100,
-            "wires",
-            List.of(List.of("hello-out"))),
-        Map.of(
-            "id",
-            "hello-out",
-            "type",
-            "http response",
-            "z",
-            "tab.hello",
-            "x",
-            500,
-            "y",
-            100,
-            "wires",
-            List.of()));
-  }
-
   private String hello(String id) throws Exception {
-    int instancePort = instance(id).path("port").asInt();
-    HttpResponse<String> response =
-        HTTP.send(
-            HttpRequest.newBuilder(URI.create("http://localhost:" + instancePort + "/hello"))
-                .timeout(Duration.ofSeconds(10))
-                .build(),
-            HttpResponse.BodyHandlers.ofString());
-    return response.statusCode() + " " + response.body();
+    return HelloFlows.ask(instance(id).path("port").asInt());
   }
 }

@@ -31,23 +31,9 @@ class RolloutSimulatedFleetTest extends DeviceTestSupport {
 
   @Test
   void wavesMoveTheFleetAndABadSnapshotIsRolledBack() {
-    List<DeviceSimulator.Credentials> fleet = new ArrayList<>();
-    List<String> ids = new ArrayList<>();
-    for (int i = 0; i < DEVICES; i++) {
-      JsonNode registration = register(unique("gw"));
-      fleet.add(credentials(registration));
-      ids.add(id(registration));
-    }
-    String group =
-        expect(
-                post(
-                    "/api/v1/applications/" + application + "/device-groups",
-                    as(owner),
-                    body("name", "Line 1 gateways", "deviceIds", ids, "env", List.of())),
-                201)
-            .json()
-            .path("id")
-            .asText();
+    List<DeviceSimulator.Credentials> fleet = fleet(DEVICES);
+    List<String> ids = fleet.stream().map(DeviceSimulator.Credentials::deviceId).toList();
+    String group = group("Line 1 gateways", ids);
     String good = snapshot("good", "1");
     String next = snapshot("next", "3");
     String bad = snapshot("bad", "2");
@@ -116,23 +102,9 @@ class RolloutSimulatedFleetTest extends DeviceTestSupport {
 
   @Test
   void aPromotionIntoAStageWithADeviceGroupRollsTheSnapshotOut() {
-    List<DeviceSimulator.Credentials> fleet = new ArrayList<>();
-    List<String> ids = new ArrayList<>();
-    for (int i = 0; i < 10; i++) {
-      JsonNode registration = register(unique("gw"));
-      fleet.add(credentials(registration));
-      ids.add(id(registration));
-    }
-    String group =
-        expect(
-                post(
-                    "/api/v1/applications/" + application + "/device-groups",
-                    as(owner),
-                    body("name", "Packaging gateways", "deviceIds", ids, "env", List.of())),
-                201)
-            .json()
-            .path("id")
-            .asText();
+    List<DeviceSimulator.Credentials> fleet = fleet(10);
+    List<String> ids = fleet.stream().map(DeviceSimulator.Credentials::deviceId).toList();
+    String group = group("Packaging gateways", ids);
     JsonNode pipeline =
         expect(
                 post(
@@ -191,6 +163,27 @@ class RolloutSimulatedFleetTest extends DeviceTestSupport {
         assertThat(simulator.agent(device).snapshot()).isEqualTo(snapshot);
       }
     }
+  }
+
+  /** Registers devices of the application through the API. */
+  private List<DeviceSimulator.Credentials> fleet(int devices) {
+    List<DeviceSimulator.Credentials> fleet = new ArrayList<>();
+    for (int i = 0; i < devices; i++) {
+      fleet.add(credentials(register(unique("gw"))));
+    }
+    return fleet;
+  }
+
+  private String group(String name, List<String> deviceIds) {
+    return expect(
+            post(
+                "/api/v1/applications/" + application + "/device-groups",
+                as(owner),
+                body("name", name, "deviceIds", deviceIds, "env", List.of())),
+            201)
+        .json()
+        .path("id")
+        .asText();
   }
 
   private String rollout(String group, String snapshot, boolean gate) {
