@@ -26,7 +26,6 @@ class InstanceContainers {
   static final String LABEL_INSTALLATION = "io.flowgate.installation";
 
   private final InstanceEnvRepository env;
-  private final InstanceRepository instances;
   private final SecretBox secrets;
   private final String installationId;
   private final String trustedCertificates;
@@ -35,13 +34,11 @@ class InstanceContainers {
 
   InstanceContainers(
       InstanceEnvRepository env,
-      InstanceRepository instances,
       SecretBox secrets,
       InstallationService installation,
       FlowgateProperties properties,
       Environment environment) {
     this.env = env;
-    this.instances = instances;
     this.secrets = secrets;
     this.installationId = installation.installation().id().toString();
     this.trustedCertificates = readCertificates(properties.instances().caFile());
@@ -110,7 +107,7 @@ class InstanceContainers {
         "NODE_RED_CREDENTIAL_SECRET", secrets.decrypt(instance.sealedCredentialSecret()));
     environment.put("NODE_RED_ADMIN_USER", instance.editorUser());
     environment.put("NODE_RED_ADMIN_PASSWORD_HASH", instance.editorPasswordHash());
-    String settings = instances.settings(instance.id());
+    String settings = instance.settings();
     if (!"{}".equals(settings)) {
       environment.put(NodeRedSettings.ENV_VAR, settings);
     }

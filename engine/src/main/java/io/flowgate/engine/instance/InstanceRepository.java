@@ -20,7 +20,9 @@ class InstanceRepository {
           + " memory_bytes, restart_policy, port, container_name, url, state, state_reason,"
           + " state_changed_at, last_failure_reason, last_failure_at, credential_secret, editor_user, editor_password,"
           + " editor_password_hash, initial_flows, operation, operation_process_id, restarts,"
-          + " last_restart_at, created_at, created_by";
+          + " last_restart_at, created_at, created_by, settings";
+  // the snapshot an instance runs is set by deploys, never by an insert
+  private static final String SELECT = "select " + COLUMNS + ", snapshot_id";
 
   private final JdbcClient jdbc;
 
@@ -32,7 +34,7 @@ class InstanceRepository {
     if (!Ids.isWellFormed(id)) {
       return Optional.empty();
     }
-    return jdbc.sql("select " + COLUMNS + " from flowgate.instance where id = ?")
+    return jdbc.sql(SELECT + " from flowgate.instance where id = ?")
         .param(id)
         .query(InstanceRepository::map)
         .optional();
@@ -43,15 +45,14 @@ class InstanceRepository {
     if (!Ids.isWellFormed(id)) {
       return Optional.empty();
     }
-    return jdbc.sql("select " + COLUMNS + " from flowgate.instance where id = ? for update")
+    return jdbc.sql(SELECT + " from flowgate.instance where id = ? for update")
         .param(id)
         .query(InstanceRepository::map)
         .optional();
   }
 
   List<InstanceRow> ofTeam(String teamId) {
-    return jdbc.sql(
-            "select " + COLUMNS + " from flowgate.instance where team_id = ? order by name, id")
+    return jdbc.sql(SELECT + " from flowgate.instance where team_id = ? order by name, id")
         .param(teamId)
         .query(InstanceRepository::map)
         .list();
@@ -71,7 +72,7 @@ class InstanceRepository {
   }
 
   List<InstanceRow> inState(InstanceState state) {
-    return jdbc.sql("select " + COLUMNS + " from flowgate.instance where state = ? order by id")
+    return jdbc.sql(SELECT + " from flowgate.instance where state = ? order by id")
         .param(state.value())
         .query(InstanceRepository::map)
         .list();
@@ -120,7 +121,7 @@ class InstanceRepository {
             "insert into flowgate.instance ("
                 + COLUMNS
                 + ") values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?,"
-                + " ?, ?, ?, ?, ?, ?)")
+                + " ?, ?, ?, ?, ?, ?, ?)")
         .params(
             row.id(),
             row.organizationId(),
@@ -150,7 +151,8 @@ class InstanceRepository {
             row.restarts(),
             row.lastRestartAt() == null ? null : Timestamp.from(row.lastRestartAt()),
             Timestamp.from(row.createdAt()),
-            row.createdBy())
+            row.createdBy(),
+            row.settings())
         .update();
   }
 
@@ -176,31 +178,6 @@ class InstanceRepository {
                 + " where id = ?")
         .params(reason, Timestamp.from(at), id)
         .update();
-  }
-
-  void setSettings(String id, String settings) {
-    jdbc.sql("update flowgate.instance set settings = ? where id = ?")
-        .params(settings, id)
-        .update();
-  }
-
-  /** The Node-RED runtime settings as stored JSON. */
-  String settings(String id) {
-    return jdbc.sql("select settings from flowgate.instance where id = ?")
-        .param(id)
-        .query(String.class)
-        .optional()
-        .orElse("{}");
-  }
-
-  /** The snapshot the instance runs (the last one deployed to it), or null. */
-  String snapshotId(String id) {
-    List<String> found =
-        jdbc.sql("select snapshot_id from flowgate.instance where id = ?")
-            .param(id)
-            .query(String.class)
-            .list();
-    return found.isEmpty() ? null : found.get(0);
   }
 
   void setOperation(String id, String operation, String processInstanceId) {
@@ -318,6 +295,8 @@ class InstanceRepository {
         rs.getInt("restarts"),
         lastRestart == null ? null : lastRestart.toInstant(),
         rs.getTimestamp("created_at").toInstant(),
-        rs.getString("created_by"));
+        rs.getString("created_by"),
+        rs.getString("settings"),
+        rs.getString("snapshot_id"));
   }
 }

@@ -35,7 +35,9 @@ record InstanceRow(
     int restarts,
     Instant lastRestartAt,
     Instant createdAt,
-    String createdBy) {
+    String createdBy,
+    String settings,
+    String snapshotId) {
 
   @Override
   public String toString() {

@@ -150,9 +150,10 @@ public class InstanceService {
             0,
             null,
             now,
-            caller.actor());
+            caller.actor(),
+            settings,
+            null);
     instances.insert(row);
-    instances.setSettings(id, settings);
     tokens.issue(row, caller.actor());
     env.replace(id, environment);
     String processInstanceId =
@@ -482,8 +483,8 @@ public class InstanceService {
         row.lastFailureReason(),
         row.lastFailureAt(),
         vars,
-        NodeRedSettings.parse(instances.settings(row.id())),
-        instances.snapshotId(row.id()),
+        NodeRedSettings.parse(row.settings()),
+        row.snapshotId(),
         row.operation(),
         row.operationProcessId(),
         row.restarts(),

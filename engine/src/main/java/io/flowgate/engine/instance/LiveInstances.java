@@ -72,20 +72,15 @@ public class LiveInstances {
         .find(instanceId)
         .map(
             row ->
-                jdbc.sql("select settings, snapshot_id from flowgate.instance where id = ?")
-                    .param(row.id())
-                    .query(
-                        (rs, n) ->
-                            new Target(
-                                row.id(),
-                                row.organizationId(),
-                                row.teamId(),
-                                row.applicationId(),
-                                row.name(),
-                                row.state(),
-                                rs.getString("settings"),
-                                rs.getString("snapshot_id")))
-                    .single());
+                new Target(
+                    row.id(),
+                    row.organizationId(),
+                    row.teamId(),
+                    row.applicationId(),
+                    row.name(),
+                    row.state(),
+                    row.settings(),
+                    row.snapshotId()));
   }
 
   public Target require(String instanceId) {

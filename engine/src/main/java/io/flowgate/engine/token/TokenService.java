@@ -106,31 +106,8 @@ public class TokenService {
   @Transactional
   public IssuedToken issueInstanceToken(
       String organizationId, String teamId, String instanceId, String instanceName, String by) {
-    String secret = TokenSecrets.newToken(TokenKind.INSTANCE);
-    TokenRepository.Row row =
-        new TokenRepository.Row(
-            Ids.newId(),
-            TokenKind.INSTANCE,
-            "instance " + instanceName,
-            organizationId,
-            teamId,
-            null,
-            instanceId,
-            now(),
-            by,
-            null,
-            null,
-            null);
-    tokens.insert(row, TokenSecrets.hash(secret));
-    return new IssuedToken(
-        row.id(),
-        row.name(),
-        TokenKind.INSTANCE.value(),
-        teamId,
-        null,
-        row.createdAt(),
-        null,
-        secret);
+    return issueSubjectToken(
+        TokenKind.INSTANCE, "instance " + instanceName, organizationId, teamId, instanceId, by);
   }
 
   /**
@@ -141,16 +118,28 @@ public class TokenService {
   @Transactional
   public IssuedToken issueDeviceToken(
       String organizationId, String teamId, String deviceId, String deviceName, String by) {
-    String secret = TokenSecrets.newToken(TokenKind.DEVICE);
+    return issueSubjectToken(
+        TokenKind.DEVICE, "device " + deviceName, organizationId, teamId, deviceId, by);
+  }
+
+  /** A token that acts for one subject (an instance, a device) until it is revoked. */
+  private IssuedToken issueSubjectToken(
+      TokenKind kind,
+      String name,
+      String organizationId,
+      String teamId,
+      String subjectId,
+      String by) {
+    String secret = TokenSecrets.newToken(kind);
     TokenRepository.Row row =
         new TokenRepository.Row(
             Ids.newId(),
-            TokenKind.DEVICE,
-            "device " + deviceName,
+            kind,
+            name,
             organizationId,
             teamId,
             null,
-            deviceId,
+            subjectId,
             now(),
             by,
             null,
@@ -158,14 +147,7 @@ public class TokenService {
             null);
     tokens.insert(row, TokenSecrets.hash(secret));
     return new IssuedToken(
-        row.id(),
-        row.name(),
-        TokenKind.DEVICE.value(),
-        teamId,
-        null,
-        row.createdAt(),
-        null,
-        secret);
+        row.id(), row.name(), kind.value(), teamId, null, row.createdAt(), null, secret);
   }
 
   /** Revokes the tokens of a device (it is being deleted); returns how many were active. */

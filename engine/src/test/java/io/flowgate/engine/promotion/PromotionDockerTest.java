@@ -8,7 +8,6 @@ import io.flowgate.connectors.nodered.NodeRedAdminClient;
 import io.flowgate.connectors.testing.Await;
 import io.flowgate.engine.callback.CallbackSender;
 import io.flowgate.engine.instance.CallbackReceiver;
-import io.flowgate.engine.instance.InstanceDockerTestSupport;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -23,7 +22,7 @@ import org.springframework.beans.factory.annotation.Autowired;
  * route (Flowgate's API, /engine-rest task completion, variable overwrites, process modification,
  * expiry), and a failing target that brings both targets back to their backups.
  */
-class PromotionDockerTest extends InstanceDockerTestSupport {
+class PromotionDockerTest extends PromotionTestSupport {
 
   @Autowired ProcessEngine processEngine;
 
@@ -41,7 +40,7 @@ class PromotionDockerTest extends InstanceDockerTestSupport {
 
   private void promoteAndTryEveryBypass(CallbackReceiver callbacks) throws Exception {
     people();
-    String dev = create(withFlows(request("dev-1"), "v1"));
+    String dev = create(withFlows(request("dev-1"), HelloFlows.answering("v1")));
     String prod1 = create(request("prod-1"));
     Map<String, Object> prod2Request = request("prod-2");
     // prod-2 cannot reach an npm registry: harmless until a promotion brings a module
@@ -51,50 +50,12 @@ class PromotionDockerTest extends InstanceDockerTestSupport {
     for (String id : List.of(dev, prod1, prod2)) {
       awaitSettled(id, "running");
     }
-    JsonNode pipeline =
-        expect(
-                post(
-                    "/api/v1/applications/" + application + "/pipelines",
-                    as(owner),
-                    body(
-                        "name",
-                        "Filling",
-                        "stages",
-                        List.of(
-                            body(
-                                "name",
-                                "dev",
-                                "instances",
-                                List.of(dev),
-                                "action",
-                                "create_snapshot",
-                                "protected",
-                                false),
-                            body(
-                                "name",
-                                "prod",
-                                "instances",
-                                List.of(prod1, prod2),
-                                "action",
-                                "use_latest",
-                                "protected",
-                                true)))),
-                201)
-            .json();
-    String pipelineId = pipeline.path("id").asText();
-    String devStage = pipeline.path("stages").get(0).path("id").asText();
+    JsonNode pipeline = devToProd(dev, List.of(prod1, prod2));
 
     // the requester asks; the policy wants two approvers; the diff says what changes
     String promotion =
-        expect(
-                post(
-                    "/api/v1/pipelines/" + pipelineId + "/stages/" + devStage + "/promote",
-                    as(owner),
-                    body("comment", "new filler logic", "callbackUrl", callbacks.url())),
-                202)
-            .json()
-            .path("promotionId")
-            .asText();
+        promoteFirstStage(
+            pipeline, body("comment", "new filler logic", "callbackUrl", callbacks.url()));
     JsonNode waiting = awaitState(promotion, "awaiting-approval");
     assertThat(waiting.path("approvalsRequired").asInt()).isEqualTo(2);
     assertThat(waiting.path("diffSummary").asText()).contains("added");
@@ -197,7 +158,7 @@ class PromotionDockerTest extends InstanceDockerTestSupport {
 
     // skipping the approvals by process instance modification deploys nothing
     changeHello(dev, "v2");
-    String skipped = promote(pipelineId, devStage);
+    String skipped = promoteFirstStage(pipeline, body("comment", "new filler logic"));
     JsonNode skippedWaiting = awaitState(skipped, "awaiting-approval");
     expect(
         post(
@@ -220,7 +181,7 @@ class PromotionDockerTest extends InstanceDockerTestSupport {
     assertThat(hello(prod1)).isEqualTo("200 v1");
 
     // approving after expiry
-    String late = promote(pipelineId, devStage);
+    String late = promoteFirstStage(pipeline, body("comment", "new filler logic"));
     awaitState(late, "awaiting-approval");
     jdbc.sql("update flowgate.promotion set expires_at = now() - interval '1 minute' where id = ?")
         .param(late)
@@ -244,7 +205,7 @@ class PromotionDockerTest extends InstanceDockerTestSupport {
         200);
     assertThat(awaitState(late, "rejected").path("stateReason").asText())
         .contains("superseded by the module change");
-    String failing = promote(pipelineId, devStage);
+    String failing = promoteFirstStage(pipeline, body("comment", "new filler logic"));
     awaitState(failing, "awaiting-approval");
     expect(approve(approver1, failing), 200);
     expect(approve(approver2, failing), 200);
@@ -276,40 +237,11 @@ class PromotionDockerTest extends InstanceDockerTestSupport {
     outsider = createUser(createOrganization(unique("Other")), unique("outsider"), "admin");
   }
 
-  private String promote(String pipelineId, String stageId) {
-    return expect(
-            post(
-                "/api/v1/pipelines/" + pipelineId + "/stages/" + stageId + "/promote",
-                as(owner),
-                body("comment", "new filler logic")),
-            202)
-        .json()
-        .path("promotionId")
-        .asText();
-  }
-
   private Response approve(String user, String promotion) {
     return post(
         "/api/v1/promotions/" + promotion + "/approvals",
         as(user),
         body("decision", "approve", "comment", "ok"));
-  }
-
-  private JsonNode awaitState(String promotion, String state) {
-    return Await.until(
-        "promotion " + promotion + " " + state,
-        PROVISIONING,
-        Duration.ofMillis(250),
-        () -> expect(get("/api/v1/promotions/" + promotion, as(owner)), 200).json(),
-        json -> {
-          String now = json.path("state").asText();
-          if (!now.equals(state)
-              && List.of("completed", "rejected", "expired", "rolled-back", "failed")
-                  .contains(now)) {
-            throw new AssertionError("promotion is " + now + ": " + json);
-          }
-          return now.equals(state);
-        });
   }
 
   private String openTask(String promotion) {
@@ -350,11 +282,6 @@ class PromotionDockerTest extends InstanceDockerTestSupport {
     return body("variables", variables);
   }
 
-  private static Map<String, Object> withFlows(Map<String, Object> request, String answer) {
-    request.put("flows", HelloFlows.answering(answer));
-    return request;
-  }
-
   private void changeHello(String id, String answer) {
     List<JsonNode> flows = new ArrayList<>();
     for (Object node : HelloFlows.answering(answer)) {
@@ -363,9 +290,5 @@ class PromotionDockerTest extends InstanceDockerTestSupport {
     try (NodeRedAdminClient client = adminClient(id)) {
       client.setFlows(flows, null, DeploymentType.FULL);
     }
-  }
-
-  private String hello(String id) throws Exception {
-    return HelloFlows.ask(instance(id).path("port").asInt());
   }
 }

@@ -3,10 +3,8 @@ package io.flowgate.engine.promotion;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.flowgate.connectors.testing.Await;
 import io.flowgate.connectors.testing.Browser;
 import io.flowgate.connectors.testing.RequiresBrowser;
-import io.flowgate.engine.instance.InstanceDockerTestSupport;
 import java.net.URISyntaxException;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -30,7 +28,7 @@ import org.springframework.beans.factory.annotation.Autowired;
  * browser part fails, the page as it was is in {@code target/screenshots/tasklist-failure-*.png}.
  */
 @RequiresBrowser
-class TasklistApprovalBrowserTest extends InstanceDockerTestSupport {
+class TasklistApprovalBrowserTest extends PromotionTestSupport {
 
   private static final String TASK_NAME = "Approve the promotion";
   private static final String ADDED_NODE = "debug \"log each request\"";
@@ -52,50 +50,8 @@ class TasklistApprovalBrowserTest extends InstanceDockerTestSupport {
         awaitSettled(id, "running");
       }
       assertThat(hello(prod)).isEqualTo("200 v1");
-      JsonNode pipeline =
-          expect(
-                  post(
-                      "/api/v1/applications/" + application + "/pipelines",
-                      as(owner),
-                      body(
-                          "name",
-                          "Filling",
-                          "stages",
-                          List.of(
-                              body(
-                                  "name",
-                                  "dev",
-                                  "instances",
-                                  List.of(dev),
-                                  "action",
-                                  "create_snapshot",
-                                  "protected",
-                                  false),
-                              body(
-                                  "name",
-                                  "prod",
-                                  "instances",
-                                  List.of(prod),
-                                  "action",
-                                  "use_latest",
-                                  "protected",
-                                  true)))),
-                  201)
-              .json();
-      String promotion =
-          expect(
-                  post(
-                      "/api/v1/pipelines/"
-                          + pipeline.path("id").asText()
-                          + "/stages/"
-                          + pipeline.path("stages").get(0).path("id").asText()
-                          + "/promote",
-                      as(owner),
-                      body("comment", "log every request")),
-                  202)
-              .json()
-              .path("promotionId")
-              .asText();
+      JsonNode pipeline = devToProd(dev, List.of(prod));
+      String promotion = promoteFirstStage(pipeline, body("comment", "log every request"));
       JsonNode waiting = awaitState(promotion, "awaiting-approval");
       assertThat(waiting.path("approvalsRequired").asInt()).isEqualTo(2);
       String hash = waiting.path("snapshot").path("hash").asText();
@@ -230,28 +186,6 @@ class TasklistApprovalBrowserTest extends InstanceDockerTestSupport {
         TasklistApprovalBrowserTest.class.getClassLoader().getResource(resource).toURI());
   }
 
-  private JsonNode awaitState(String promotion, String state) {
-    return Await.until(
-        "promotion " + promotion + " " + state,
-        PROVISIONING,
-        Duration.ofMillis(250),
-        () -> expect(get("/api/v1/promotions/" + promotion, as(owner)), 200).json(),
-        json -> {
-          String now = json.path("state").asText();
-          if (!now.equals(state)
-              && List.of("completed", "rejected", "expired", "rolled-back", "failed")
-                  .contains(now)) {
-            throw new AssertionError("promotion is " + now + ": " + json);
-          }
-          return now.equals(state);
-        });
-  }
-
-  private static Map<String, Object> withFlows(Map<String, Object> request, List<Object> flows) {
-    request.put("flows", flows);
-    return request;
-  }
-
   /** dev: the next version of the answer, and every request logged by a new node. */
   private static List<Object> devFlows() {
     List<Object> flows = new ArrayList<>();
@@ -284,9 +218,5 @@ class TasklistApprovalBrowserTest extends InstanceDockerTestSupport {
             "wires",
             List.of()));
     return flows;
-  }
-
-  private String hello(String id) throws Exception {
-    return HelloFlows.ask(instance(id).path("port").asInt());
   }
 }
