@@ -63,9 +63,7 @@ class InstanceRepository {
       return List.of();
     }
     return jdbc.sql(
-            "select "
-                + COLUMNS
-                + " from flowgate.instance where team_id = any(?) order by team_id, name, id")
+            SELECT + " from flowgate.instance where team_id = any(?) order by team_id, name, id")
         .param(teamIds.toArray(String[]::new))
         .query(InstanceRepository::map)
         .list();
@@ -80,9 +78,7 @@ class InstanceRepository {
 
   List<InstanceRow> withOperation() {
     return jdbc.sql(
-            "select "
-                + COLUMNS
-                + " from flowgate.instance where operation_process_id is not null order by id")
+            SELECT + " from flowgate.instance where operation_process_id is not null order by id")
         .query(InstanceRepository::map)
         .list();
   }
