@@ -19,7 +19,8 @@ import org.springframework.web.bind.annotation.RestController;
 /**
  * The device API of the FlowFuse device agent in HTTP-polling mode (device-protocol.md), with the
  * device's own token. Heartbeats are answered from memory ({@link LiveDevices}); they never touch
- * the process engine.
+ * the process engine. The ordinary heartbeat is answered by {@link HeartbeatFastPath} before it
+ * reaches this controller; the mapping here answers the rest (and documents the API).
  */
 @RestController
 @Tag(
@@ -30,7 +31,9 @@ import org.springframework.web.bind.annotation.RestController;
 class DeviceLiveController {
 
   private static final ObjectMapper JSON = new ObjectMapper();
-  private static final ObjectNode EMPTY = JSON.createObjectNode();
+
+  /** The answer to a heartbeat in order, and the body of one without a body. */
+  static final ObjectNode EMPTY = JSON.createObjectNode();
 
   private final LiveDevices live;
   private final DeviceDeliveries deliveries;
@@ -60,9 +63,14 @@ class DeviceLiveController {
     if (answer.inOrder()) {
       return ResponseEntity.ok(EMPTY);
     }
+    return ResponseEntity.status(HttpStatus.CONFLICT).body(conflict(answer));
+  }
+
+  /** The body of a 409: the targets and what is not in order. */
+  static ObjectNode conflict(LiveDevices.Answer answer) {
     ObjectNode conflict = targets(answer.target());
     conflict.put("error", answer.error());
-    return ResponseEntity.status(HttpStatus.CONFLICT).body(conflict);
+    return conflict;
   }
 
   @GetMapping(path = "/api/v1/devices/{id}/live/state", produces = MediaType.APPLICATION_JSON_VALUE)

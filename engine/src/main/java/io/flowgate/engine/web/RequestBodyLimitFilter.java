@@ -1,20 +1,12 @@
 package io.flowgate.engine.web;
 
 import jakarta.servlet.FilterChain;
-import jakarta.servlet.ReadListener;
 import jakarta.servlet.ServletException;
-import jakarta.servlet.ServletInputStream;
 import jakarta.servlet.http.HttpServletRequest;
-import jakarta.servlet.http.HttpServletRequestWrapper;
 import jakarta.servlet.http.HttpServletResponse;
-import java.io.BufferedReader;
-import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.InputStreamReader;
-import java.nio.charset.Charset;
-import java.nio.charset.StandardCharsets;
 import java.util.regex.Pattern;
 import org.springframework.http.HttpStatus;
 import org.springframework.web.filter.OncePerRequestFilter;
@@ -95,71 +87,5 @@ class RequestBodyLimitFilter extends OncePerRequestFilter {
         "The request body is larger than "
             + (limit / 1024)
             + " KB; send a smaller body (this API takes JSON objects, not files)");
-  }
-
-  /** The request with its body already read into memory. */
-  private static final class BufferedBodyRequest extends HttpServletRequestWrapper {
-
-    private final byte[] body;
-
-    BufferedBodyRequest(HttpServletRequest request, byte[] body) {
-      super(request);
-      this.body = body;
-    }
-
-    @Override
-    public ServletInputStream getInputStream() {
-      ByteArrayInputStream in = new ByteArrayInputStream(body);
-      return new ServletInputStream() {
-        @Override
-        public int read() {
-          return in.read();
-        }
-
-        @Override
-        public int read(byte[] b, int off, int len) {
-          return in.read(b, off, len);
-        }
-
-        @Override
-        public boolean isFinished() {
-          return in.available() == 0;
-        }
-
-        @Override
-        public boolean isReady() {
-          return true;
-        }
-
-        @Override
-        public void setReadListener(ReadListener listener) {
-          throw new UnsupportedOperationException("the body is read already");
-        }
-      };
-    }
-
-    @Override
-    public BufferedReader getReader() {
-      Charset charset = StandardCharsets.UTF_8;
-      String encoding = getCharacterEncoding();
-      try {
-        if (encoding != null && Charset.isSupported(encoding)) {
-          charset = Charset.forName(encoding);
-        }
-      } catch (IllegalArgumentException e) {
-        // an unknown or illegal charset name: read as UTF-8, the only encoding JSON allows
-      }
-      return new BufferedReader(new InputStreamReader(getInputStream(), charset));
-    }
-
-    @Override
-    public int getContentLength() {
-      return body.length;
-    }
-
-    @Override
-    public long getContentLengthLong() {
-      return body.length;
-    }
   }
 }
