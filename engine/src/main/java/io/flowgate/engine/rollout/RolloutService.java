@@ -34,7 +34,8 @@ public class RolloutService {
   /** What {@code POST .../rollouts} answers. */
   public record Accepted(String id, String processInstanceId, String state) {}
 
-  static final Duration POLL_INTERVAL = Duration.ofSeconds(2);
+  /** How often a running wave is judged: a wave ends at most this long after its last device. */
+  static final Duration POLL_INTERVAL = Duration.ofSeconds(1);
 
   private final RolloutRepository rollouts;
   private final DeviceGroupService groups;

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.flowgate.engine.device.sim.DeviceSimulator;
+import io.flowgate.engine.secret.SecretBox;
 import io.flowgate.engine.snapshot.CanonicalJson;
 import io.flowgate.engine.snapshot.SnapshotContent;
 import io.flowgate.engine.testing.ApiTestSupport;
@@ -17,6 +18,7 @@ import java.util.TreeMap;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 import org.junit.jupiter.api.BeforeEach;
+import org.springframework.beans.factory.annotation.Autowired;
 
 /**
  * A team with an owner and an application, devices registered through the API, and snapshots made
@@ -31,6 +33,9 @@ public abstract class DeviceTestSupport extends ApiTestSupport {
   protected String team;
   protected String owner;
   protected String application;
+
+  @Autowired private DeviceService deviceService;
+  @Autowired private SecretBox secretBox;
 
   @BeforeEach
   protected void aTeamWithAnApplication() {
@@ -54,6 +59,72 @@ public abstract class DeviceTestSupport extends ApiTestSupport {
                 body("name", name, "type", "gateway", "application", applicationId)),
             201)
         .json();
+  }
+
+  /**
+   * {@code n} devices of the application made in SQL (registering a thousand through the API would
+   * take a minute of password hashing): each with a token derived from its id and the same
+   * credential secret, sealed as registration seals it, and its settings hash computed.
+   */
+  protected List<DeviceSimulator.Credentials> insertFleet(int n, String credentialSecret) {
+    String seed = HexFormat.of().formatHex(java.security.SecureRandom.getSeed(4));
+    jdbc.sql(
+            "insert into flowgate.token (id, kind, name, hash, organization_id, team_id,"
+                + " subject_id, created_at, created_by)"
+                + " select substr(md5(:seed || 't' || g), 1, 16), 'device', 'device ' || g,"
+                + " encode(sha256(convert_to("
+                + FLEET_TOKEN_SQL
+                + ", 'UTF8')), 'hex'),"
+                + " :org, :team, substr(md5(:seed || 'd' || g), 1, 16), now(), 'test'"
+                + " from generate_series(1, :n) g")
+        .param("seed", seed)
+        .param("org", organization)
+        .param("team", team)
+        .param("n", n)
+        .update();
+    jdbc.sql(
+            "insert into flowgate.device (id, organization_id, team_id, application_id, name,"
+                + " type, token_id, credential_secret, settings_hash, live_changed_at, created_at,"
+                + " created_by) select substr(md5(:seed || 'd' || g), 1, 16), :org, :team, :app,"
+                + " 'sim-' || :seed || '-' || lpad(g::text, 5, '0'), 'sim',"
+                + " substr(md5(:seed || 't' || g), 1, 16), :secret, repeat('0', 64), now(), now(),"
+                + " 'test' from generate_series(1, :n) g")
+        .param("seed", seed)
+        .param("org", organization)
+        .param("team", team)
+        .param("app", application)
+        .param("secret", secretBox.encrypt(credentialSecret))
+        .param("n", n)
+        .update();
+    List<String> ids =
+        jdbc.sql("select id from flowgate.device where team_id = ? and name like ? order by name")
+            .param(team)
+            .param("sim-" + seed + "-%")
+            .query(String.class)
+            .list();
+    deviceService.recomputeSettings(ids);
+    return ids.stream()
+        .map(id -> new DeviceSimulator.Credentials(id, fleetToken(id), credentialSecret))
+        .toList();
+  }
+
+  /** The token {@link #insertFleet} gives a device: fgd_ and 43 characters of its id's md5s. */
+  private static final String FLEET_TOKEN_SQL =
+      "'fgd_' || substr(md5(substr(md5(:seed || 'd' || g), 1, 16))"
+          + " || md5(substr(md5(:seed || 'd' || g), 1, 16) || 'x'), 1, 43)";
+
+  private static String fleetToken(String deviceId) {
+    return "fgd_" + (md5(deviceId) + md5(deviceId + "x")).substring(0, 43);
+  }
+
+  private static String md5(String text) {
+    try {
+      return HexFormat.of()
+          .formatHex(
+              MessageDigest.getInstance("MD5").digest(text.getBytes(StandardCharsets.UTF_8)));
+    } catch (java.security.NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
   }
 
   protected static String id(JsonNode registration) {

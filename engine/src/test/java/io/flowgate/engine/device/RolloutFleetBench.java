@@ -7,11 +7,9 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.management.OperatingSystemMXBean;
 import io.flowgate.engine.device.sim.DeviceSimulator;
-import io.flowgate.engine.device.sim.VirtualAgent;
-import io.flowgate.engine.secret.SecretBox;
+import io.flowgate.engine.device.sim.FleetProcess;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
-import java.lang.management.ThreadInfo;
 import java.lang.management.ThreadMXBean;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -19,23 +17,22 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
-import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
 /**
  * The benchmark of bench/rollout (not a test: surefire's default includes do not match the name,
  * and it runs only with {@code -Dbench=true}): 10,000 devices made in SQL, simulated agents polling
- * every 5 s ± 1 s in this JVM, then one-wave rollouts (waves [100]) and three-wave rollouts (waves
- * [1, 10, 100]) with successThreshold 95, errorThreshold 5, minFinished 20. Per wave: the time from
- * its start to its judgement (audit log), devices reached per minute, when the agents had the
- * snapshot (as the simulator sees them), the engine's CPU and the JVM's resident memory. Writes
+ * every 5 s ± 1 s in a JVM of their own ({@link RemoteFleet}), then one-wave rollouts (waves [100])
+ * and three-wave rollouts (waves [1, 10, 100]) with successThreshold 95, errorThreshold 5,
+ * minFinished 20. Per wave: the time from its start to its judgement (audit log), devices reached
+ * per minute, when the agents had the snapshot (as the simulator sees them), heartbeat latency as
+ * the agents saw it, the CPU and resident memory of the engine and of the simulator. Writes
  * rollout.json and rollout.md to {@code -Dbench.results}.
  */
 @EnabledIfSystemProperty(named = "bench", matches = "true")
@@ -45,9 +42,6 @@ class RolloutFleetBench extends DeviceTestSupport {
   private static final int REPEATS = Integer.getInteger("bench.repeats", 3);
   private static final String CREDENTIAL_SECRET = "bench-credential-secret";
 
-  @Autowired DeviceService devices;
-  @Autowired SecretBox secrets;
-
   @DynamicPropertySource
   static void jobsRun(DynamicPropertyRegistry registry) {
     registry.add("camunda.bpm.job-execution.enabled", () -> "true");
@@ -55,14 +49,8 @@ class RolloutFleetBench extends DeviceTestSupport {
 
   @Test
   void rolloutsOfTenThousandSimulatedDevices() throws Exception {
-    List<String> ids = insertDevices();
-    List<DeviceSimulator.Credentials> fleet =
-        ids.stream()
-            .map(
-                id ->
-                    new DeviceSimulator.Credentials(
-                        id, "fgd_" + (md5(id) + md5(id + "x")).substring(0, 43), CREDENTIAL_SECRET))
-            .toList();
+    List<DeviceSimulator.Credentials> fleet = insertFleet(DEVICES, CREDENTIAL_SECRET);
+    List<String> ids = fleet.stream().map(DeviceSimulator.Credentials::deviceId).toList();
     String group =
         expect(
                 post(
@@ -78,15 +66,14 @@ class RolloutFleetBench extends DeviceTestSupport {
       snapshots.add(snapshot("bench-" + i, Integer.toString(i)));
     }
     removeInstances();
-    DeviceSimulator.Settings settings =
-        DeviceSimulator.Settings.of(forgeUrl())
-            .interval(Duration.ofSeconds(5), Duration.ofSeconds(2));
     List<Map<String, Object>> rollouts = new ArrayList<>();
     Map<String, Object> idle;
-    try (DeviceSimulator simulator = new DeviceSimulator(settings, fleet).start()) {
-      say("simulator started; 40 s of heartbeats before the first rollout");
+    try (RemoteFleet simulator = RemoteFleet.start(forgeUrl().toString(), fleet)) {
+      say("simulator started in its own JVM; 40 s of heartbeats before the first rollout");
       Thread.sleep(40_000);
-      idle = cpuOver(Duration.ofSeconds(10));
+      simulator.latency();
+      idle = cpuOver(Duration.ofSeconds(10), simulator);
+      idle.putAll(simulator.latency());
       say("idle fleet (heartbeats only): " + idle);
       int next = 0;
       say("warm-up: one untimed one-wave rollout");
@@ -102,12 +89,118 @@ class RolloutFleetBench extends DeviceTestSupport {
                 simulator,
                 "three waves " + repeat));
       }
-      long fatal = simulator.agents().stream().filter(a -> a.fatal() != null).count();
-      long failedRequests =
-          simulator.agents().stream().mapToLong(VirtualAgent::failedRequests).sum();
-      say("agents that stopped: " + fatal + ", failed requests: " + failedRequests);
-      write(idle, rollouts, fatal, failedRequests, simulator.heartbeats());
-      assertThat(fatal).isZero();
+      long[] stats = simulator.stats();
+      say("agents that stopped: " + stats[0] + ", failed requests: " + stats[1]);
+      write(idle, rollouts, stats[0], stats[1], stats[2]);
+      assertThat(stats[0]).isZero();
+    }
+  }
+
+  /**
+   * The simulated fleet ({@link FleetProcess}) in a JVM of its own: its CPU and memory are its own,
+   * not the engine's, as they would be on another machine.
+   */
+  static final class RemoteFleet implements AutoCloseable {
+
+    private final Process process;
+    private final java.io.BufferedReader answers;
+    private final java.io.PrintWriter commands;
+
+    private RemoteFleet(Process process) {
+      this.process = process;
+      this.answers =
+          new java.io.BufferedReader(
+              new java.io.InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
+      this.commands =
+          new java.io.PrintWriter(
+              new java.io.OutputStreamWriter(process.getOutputStream(), StandardCharsets.UTF_8),
+              true);
+    }
+
+    static RemoteFleet start(String forgeUrl, List<DeviceSimulator.Credentials> fleet)
+        throws IOException {
+      Path credentials = Files.createTempFile("fleet", ".txt");
+      credentials.toFile().deleteOnExit();
+      StringBuilder lines = new StringBuilder();
+      for (DeviceSimulator.Credentials device : fleet) {
+        lines
+            .append(device.deviceId())
+            .append(' ')
+            .append(device.token())
+            .append(' ')
+            .append(device.credentialSecret())
+            .append('\n');
+      }
+      Files.writeString(credentials, lines);
+      String java = ProcessHandle.current().info().command().orElse("java");
+      Process process =
+          new ProcessBuilder(
+                  java,
+                  "-Xmx1g",
+                  "-cp",
+                  System.getProperty("java.class.path"),
+                  FleetProcess.class.getName(),
+                  forgeUrl,
+                  "5000",
+                  "2000",
+                  credentials.toString())
+              .redirectError(ProcessBuilder.Redirect.INHERIT)
+              .start();
+      RemoteFleet remote = new RemoteFleet(process);
+      String first = remote.answers.readLine();
+      if (first == null || !first.startsWith("started")) {
+        process.destroyForcibly();
+        throw new IllegalStateException("the simulator did not start: " + first);
+      }
+      return remote;
+    }
+
+    private synchronized String[] ask(String command) throws IOException {
+      commands.println(command);
+      String answer = answers.readLine();
+      if (answer == null) {
+        throw new IllegalStateException("the simulator ended (exit " + process.exitValue() + ")");
+      }
+      return answer.split(" ");
+    }
+
+    long count(String snapshot) throws IOException {
+      return Long.parseLong(ask("count " + snapshot)[1]);
+    }
+
+    /** Heartbeat p50 and p99 as the agents saw them since the last call, and their number. */
+    Map<String, Object> latency() throws IOException {
+      String[] answer = ask("latency");
+      Map<String, Object> out = new LinkedHashMap<>();
+      out.put("heartbeatP50Ms", Double.parseDouble(answer[1]));
+      out.put("heartbeatP99Ms", Double.parseDouble(answer[2]));
+      out.put("heartbeats", Long.parseLong(answer[3]));
+      return out;
+    }
+
+    /** Agents stopped for good, failed requests, heartbeats. */
+    long[] stats() throws IOException {
+      String[] answer = ask("stats");
+      return new long[] {
+        Long.parseLong(answer[1]), Long.parseLong(answer[2]), Long.parseLong(answer[3])
+      };
+    }
+
+    long pid() {
+      return process.pid();
+    }
+
+    @Override
+    public void close() {
+      commands.println("stop");
+      try {
+        if (process.waitFor(30, java.util.concurrent.TimeUnit.SECONDS)) {
+          return;
+        }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+      process.destroyForcibly();
     }
   }
 
@@ -148,53 +241,14 @@ class RolloutFleetBench extends DeviceTestSupport {
     say(instances.size() + " instances deleted, " + left + " of them not gone after 2 minutes");
   }
 
-  private List<String> insertDevices() {
-    String seed = HexFormat.of().formatHex(java.security.SecureRandom.getSeed(4));
-    String sealed = secrets.encrypt(CREDENTIAL_SECRET);
-    long start = System.nanoTime();
-    jdbc.sql(
-            "insert into flowgate.token (id, kind, name, hash, organization_id, team_id,"
-                + " subject_id, created_at, created_by)"
-                + " select substr(md5(:seed || 't' || g), 1, 16), 'device', 'device ' || g,"
-                + " encode(sha256(convert_to('fgd_' || substr(md5(substr(md5(:seed || 'd' || g),"
-                + " 1, 16)) || md5(substr(md5(:seed || 'd' || g), 1, 16) || 'x'), 1, 43), 'UTF8')),"
-                + " 'hex'), :org, :team, substr(md5(:seed || 'd' || g), 1, 16), now(), 'bench'"
-                + " from generate_series(1, :n) g")
-        .param("seed", seed)
-        .param("org", organization)
-        .param("team", team)
-        .param("n", DEVICES)
-        .update();
-    jdbc.sql(
-            "insert into flowgate.device (id, organization_id, team_id, application_id, name,"
-                + " type, token_id, credential_secret, settings_hash, live_changed_at, created_at,"
-                + " created_by) select substr(md5(:seed || 'd' || g), 1, 16), :org, :team, :app,"
-                + " 'bench-' || lpad(g::text, 5, '0'), 'sim', substr(md5(:seed || 't' || g), 1,"
-                + " 16), :secret, repeat('0', 64), now(), now(), 'bench'"
-                + " from generate_series(1, :n) g")
-        .param("seed", seed)
-        .param("org", organization)
-        .param("team", team)
-        .param("app", application)
-        .param("secret", sealed)
-        .param("n", DEVICES)
-        .update();
-    List<String> ids =
-        jdbc.sql("select id from flowgate.device where team_id = ? order by id")
-            .param(team)
-            .query(String.class)
-            .list();
-    devices.recomputeSettings(ids);
-    say(ids.size() + " devices in " + (System.nanoTime() - start) / 1_000_000 + " ms (SQL)");
-    return ids;
-  }
-
   /** One rollout, watched every 100 ms until it ends; its waves' times from the audit log. */
   private Map<String, Object> measure(
-      String group, String snapshot, List<Integer> waves, DeviceSimulator simulator, String name)
+      String group, String snapshot, List<Integer> waves, RemoteFleet simulator, String name)
       throws Exception {
-    Cpu before = Cpu.now();
+    simulator.latency();
+    Cpu before = Cpu.now(simulator);
     long rssMax = 0;
+    long simulatorRssMax = 0;
     Instant requested = Instant.now();
     String rollout =
         expect(
@@ -227,9 +281,9 @@ class RolloutFleetBench extends DeviceTestSupport {
     long deadline = System.nanoTime() + Duration.ofMinutes(6).toNanos();
     while (true) {
       view = get("/api/v1/rollouts/" + rollout, as(owner)).json();
-      rssMax = Math.max(rssMax, rssKb());
-      if (allHave == null
-          && simulator.agents().stream().allMatch(a -> snapshot.equals(a.snapshot()))) {
+      rssMax = Math.max(rssMax, rssKb("self"));
+      simulatorRssMax = Math.max(simulatorRssMax, rssKb(Long.toString(simulator.pid())));
+      if (allHave == null && simulator.count(snapshot) == DEVICES) {
         allHave = Instant.now();
       }
       String state = view.path("state").asText();
@@ -239,7 +293,7 @@ class RolloutFleetBench extends DeviceTestSupport {
       assertThat(System.nanoTime()).as("rollout " + rollout + " ended").isLessThan(deadline);
       Thread.sleep(100);
     }
-    Cpu after = Cpu.now();
+    Cpu after = Cpu.now(simulator);
     Map<String, Object> result = new LinkedHashMap<>();
     result.put("name", name);
     result.put("rollout", rollout);
@@ -295,7 +349,9 @@ class RolloutFleetBench extends DeviceTestSupport {
     result.put("requestToFinishedSeconds", seconds(requested, finished));
     result.put("requestToAllAgentsHaveSnapshotSeconds", seconds(requested, allHave));
     result.putAll(before.until(after));
-    result.put("jvmRssMaxMiB", rssMax / 1024);
+    result.putAll(simulator.latency());
+    result.put("engineRssMaxMiB", rssMax / 1024);
+    result.put("simulatorRssMaxMiB", simulatorRssMax / 1024);
     say(name + ": " + result);
     return result;
   }
@@ -306,44 +362,37 @@ class RolloutFleetBench extends DeviceTestSupport {
         : Math.round(Duration.between(from, to).toMillis() / 10.0) / 100.0;
   }
 
-  private static Map<String, Object> cpuOver(Duration duration) throws InterruptedException {
-    Cpu before = Cpu.now();
+  private static Map<String, Object> cpuOver(Duration duration, RemoteFleet simulator)
+      throws InterruptedException {
+    Cpu before = Cpu.now(simulator);
     Thread.sleep(duration);
-    Map<String, Object> idle = before.until(Cpu.now());
-    idle.put("jvmRssMiB", rssKb() / 1024);
+    Map<String, Object> idle = before.until(Cpu.now(simulator));
+    idle.put("engineRssMiB", rssKb("self") / 1024);
+    idle.put("simulatorRssMiB", rssKb(Long.toString(simulator.pid())) / 1024);
     return idle;
   }
 
   /**
-   * CPU of this JVM split by thread names: the simulator's threads (its scheduler, the HTTP
-   * client's, the carriers of its virtual threads) and the bench's own thread against the rest,
-   * which is the engine. Plus the whole machine's busy time from /proc/stat.
+   * CPU of this JVM (the engine; the bench's own thread is left out), of the simulator's JVM (from
+   * /proc) and of the whole machine (/proc/stat).
    */
   private record Cpu(
       long nanos, long process, long simulator, long machineBusy, long machineTotal) {
 
-    static Cpu now() {
+    static Cpu now(RemoteFleet fleet) {
       ThreadMXBean threads = ManagementFactory.getThreadMXBean();
-      long simulator = 0;
-      for (ThreadInfo info : threads.getThreadInfo(threads.getAllThreadIds())) {
-        if (info == null) {
-          continue;
-        }
-        String name = info.getThreadName();
-        if (name.startsWith("device-simulator")
-            || name.startsWith("HttpClient-")
-            || name.startsWith("ForkJoinPool-")
-            || name.equals("main")) {
-          long cpu = threads.getThreadCpuTime(info.getThreadId());
-          simulator += Math.max(0, cpu);
-        }
-      }
+      long bench = threads.getCurrentThreadCpuTime();
       long process =
-          ((OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
-              .getProcessCpuTime();
+          ((OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean()).getProcessCpuTime()
+              - bench;
+      long simulator = 0;
       long busy = 0;
       long total = 0;
       try {
+        // utime and stime, fields 14 and 15, in clock ticks (100 a second)
+        String stat = Files.readString(Path.of("/proc/" + fleet.pid() + "/stat"));
+        String[] after = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+        simulator = (Long.parseLong(after[11]) + Long.parseLong(after[12])) * 10_000_000L;
         String[] fields = Files.readAllLines(Path.of("/proc/stat")).get(0).trim().split("\\s+");
         for (int i = 1; i <= 8 && i < fields.length; i++) {
           long v = Long.parseLong(fields[i]);
@@ -353,20 +402,20 @@ class RolloutFleetBench extends DeviceTestSupport {
           }
         }
       } catch (IOException e) {
-        // not Linux: no machine figures
+        // not Linux: no simulator or machine figures
       }
       return new Cpu(System.nanoTime(), process, simulator, busy, total);
     }
 
     Map<String, Object> until(Cpu later) {
       double wall = (later.nanos - nanos) / 1e9;
-      double jvm = (later.process - process) / 1e9;
+      double engine = (later.process - process) / 1e9;
       double sim = (later.simulator - simulator) / 1e9;
       double machine = (later.machineBusy - machineBusy) / 100.0;
       Map<String, Object> out = new LinkedHashMap<>();
       out.put("seconds", round(wall));
-      out.put("engineCpuSeconds", round(jvm - sim));
-      out.put("engineCpuCores", round((jvm - sim) / wall));
+      out.put("engineCpuSeconds", round(engine));
+      out.put("engineCpuCores", round(engine / wall));
       out.put("simulatorCpuCores", round(sim / wall));
       out.put("machineBusyCores", round(machine / wall));
       return out;
@@ -377,15 +426,16 @@ class RolloutFleetBench extends DeviceTestSupport {
     }
   }
 
-  private static long rssKb() {
+  /** VmRSS of a process ("self" or a pid) in KiB. */
+  private static long rssKb(String pid) {
     try {
-      for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
+      for (String line : Files.readAllLines(Path.of("/proc/" + pid + "/status"))) {
         if (line.startsWith("VmRSS:")) {
           return Long.parseLong(line.replaceAll("[^0-9]", ""));
         }
       }
     } catch (IOException e) {
-      // not Linux
+      // not Linux, or the process is gone
     }
     return 0;
   }
@@ -426,8 +476,8 @@ class RolloutFleetBench extends DeviceTestSupport {
         .append("\n- engine commit ")
         .append(doc.path("engineCommit").asText())
         .append(
-            ", engine and simulator in one test JVM (embedded PostgreSQL), job executor on,"
-                + " production job acquisition settings\n- ")
+            ", engine in the test JVM (embedded PostgreSQL, job executor on, production job"
+                + " acquisition settings), simulator in a JVM of its own on the same machine\n- ")
         .append(DEVICES)
         .append(
             " simulated agents polling every 5 s ± 1 s; successThreshold 95, errorThreshold 5,"
@@ -441,8 +491,14 @@ class RolloutFleetBench extends DeviceTestSupport {
         .append(idle.get("simulatorCpuCores"))
         .append(" cores, machine ")
         .append(idle.get("machineBusyCores"))
-        .append(" cores busy, JVM RSS ")
-        .append(idle.get("jvmRssMiB"))
+        .append(" cores busy, heartbeat p50 ")
+        .append(idle.get("heartbeatP50Ms"))
+        .append(" ms, p99 ")
+        .append(idle.get("heartbeatP99Ms"))
+        .append(" ms (as the agents saw them), engine RSS ")
+        .append(idle.get("engineRssMiB"))
+        .append(" MiB, simulator RSS ")
+        .append(idle.get("simulatorRssMiB"))
         .append(" MiB\n- agents that stopped: ")
         .append(fatal)
         .append(", failed agent requests: ")
@@ -452,9 +508,10 @@ class RolloutFleetBench extends DeviceTestSupport {
         .append(" rollouts of each kind:\n\n")
         .append(
             "| rollout | wave | devices | start to judged s | devices/min | gap before start s"
-                + " | request to all agents on snapshot s | request to finished s | engine CPU"
-                + " cores | simulator CPU cores | machine busy cores | JVM RSS max MiB |\n")
-        .append("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
+                + " | request to all agents on snapshot s | request to finished s | heartbeat p99"
+                + " ms | engine CPU cores | simulator CPU cores | machine busy cores | engine RSS"
+                + " max MiB |\n")
+        .append("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
     for (String kind : List.of("one wave", "three waves")) {
       List<Map<String, Object>> runs =
           rollouts.stream().filter(r -> ((String) r.get("name")).startsWith(kind)).toList();
@@ -499,15 +556,18 @@ class RolloutFleetBench extends DeviceTestSupport {
               List.of(
                   "requestToAllAgentsHaveSnapshotSeconds",
                   "requestToFinishedSeconds",
+                  "heartbeatP99Ms",
                   "engineCpuCores",
                   "simulatorCpuCores",
                   "machineBusyCores",
-                  "jvmRssMaxMiB")) {
+                  "engineRssMaxMiB")) {
             whole.set(key, stats(runs, key));
           }
           md.append(cell(whole.path("requestToAllAgentsHaveSnapshotSeconds")))
               .append(" | ")
               .append(cell(whole.path("requestToFinishedSeconds")))
+              .append(" | ")
+              .append(cell(whole.path("heartbeatP99Ms")))
               .append(" | ")
               .append(cell(whole.path("engineCpuCores")))
               .append(" | ")
@@ -515,10 +575,10 @@ class RolloutFleetBench extends DeviceTestSupport {
               .append(" | ")
               .append(cell(whole.path("machineBusyCores")))
               .append(" | ")
-              .append(cell(whole.path("jvmRssMaxMiB")))
+              .append(cell(whole.path("engineRssMaxMiB")))
               .append(" |\n");
         } else {
-          md.append(" | | | | | |\n");
+          md.append(" | | | | | | |\n");
         }
       }
     }
@@ -566,17 +626,6 @@ class RolloutFleetBench extends DeviceTestSupport {
 
   private static String fmt(double value) {
     return value >= 100 ? String.format("%,.0f", value) : String.format("%.2f", value);
-  }
-
-  private static String md5(String text) {
-    try {
-      return HexFormat.of()
-          .formatHex(
-              java.security.MessageDigest.getInstance("MD5")
-                  .digest(text.getBytes(StandardCharsets.UTF_8)));
-    } catch (java.security.NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
-    }
   }
 
   private static void say(String text) {

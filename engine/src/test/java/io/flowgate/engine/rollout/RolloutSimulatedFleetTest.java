@@ -100,8 +100,119 @@ class RolloutSimulatedFleetTest extends DeviceTestSupport {
     }
   }
 
+  /**
+   * The issue's fleet: 1,000 agents (polling every second here, to keep the test short), three
+   * waves of 10, 50 and 100 %. Healthy, the rollout completes; with 10 % of the agents failing the
+   * snapshot from wave 2 on it stops by itself and moves waves 1 and 2 back; pause and resume, and
+   * an abort, act in the middle of a wave.
+   */
   @Test
-  void aPromotionIntoAStageWithADeviceGroupRollsTheSnapshotOut() {
+  void aThousandDevicesInThreeWaves() {
+    List<DeviceSimulator.Credentials> fleet = insertFleet(1000, "secret-of-the-thousand");
+    List<String> ids = fleet.stream().map(DeviceSimulator.Credentials::deviceId).toList();
+    String group = group("Plant fleet", ids);
+    String first = snapshot("fleet-1", "1");
+    String bad = snapshot("fleet-bad", "2");
+    String third = snapshot("fleet-3", "3");
+    String fourth = snapshot("fleet-4", "4");
+    DeviceSimulator.Settings everySecond =
+        DeviceSimulator.Settings.of(forgeUrl())
+            .interval(Duration.ofSeconds(1), Duration.ofMillis(400));
+    try (DeviceSimulator simulator = new DeviceSimulator(everySecond, fleet).start()) {
+      // healthy: all three waves, every device on the snapshot
+      JsonNode done = awaitState(fleetRollout(group, first, "PT0S"), "completed");
+      assertThat(done.path("waves").findValuesAsText("targeted"))
+          .containsExactly("100", "400", "500");
+      assertThat(done.path("waves").findValuesAsText("succeeded"))
+          .containsExactly("100", "400", "500");
+      assertThat(ids).allMatch(id -> first.equals(simulator.agent(id).snapshot()));
+
+      // 10 % of the agents fail the snapshot once wave 1 has it: wave 2 breaches the error
+      // threshold, waves 1 and 2 go back, wave 3 is never touched
+      String breached = fleetRollout(group, bad, "PT5S");
+      Await.until(
+          "wave 1 of " + breached + " judged",
+          Duration.ofMinutes(1),
+          Duration.ofMillis(100),
+          () -> get("/api/v1/rollouts/" + breached, as(owner)).json(),
+          json -> json.path("waves").get(0).path("succeeded").asInt() == 100);
+      simulator.injectFailures(bad, 0.10);
+      JsonNode rolledBack = awaitState(breached, "rolled-back");
+      assertThat(rolledBack.path("stateReason").asText()).contains("threshold");
+      JsonNode waves = rolledBack.path("waves");
+      assertThat(waves.get(1).path("failed").asInt()).isBetween(20, 80);
+      assertThat(waves.get(0).path("rolledBack").asInt()).isEqualTo(100);
+      assertThat(waves.get(1).path("rolledBack").asInt()).isEqualTo(400);
+      assertThat(waves.get(2).path("targeted").asInt()).isZero();
+      assertThat(ids).allMatch(id -> first.equals(simulator.agent(id).snapshot()));
+
+      // pause in the middle of wave 1 holds wave 2 until resume
+      String paused = fleetRollout(group, third, "PT0S");
+      expect(post("/api/v1/rollouts/" + paused + "/actions/pause", as(owner), Map.of()), 202);
+      JsonNode held = awaitState(paused, "paused");
+      sleep(Duration.ofSeconds(3));
+      held = get("/api/v1/rollouts/" + paused, as(owner)).json();
+      assertThat(held.path("state").asText()).isEqualTo("paused");
+      assertThat(held.path("waves").get(1).path("targeted").asInt()).isZero();
+      expect(post("/api/v1/rollouts/" + paused + "/actions/resume", as(owner), Map.of()), 202);
+      awaitState(paused, "completed");
+      assertThat(ids).allMatch(id -> third.equals(simulator.agent(id).snapshot()));
+
+      // abort in the middle of wave 2: waves 1 and 2 go back
+      String aborted = fleetRollout(group, fourth, "PT0S");
+      Await.until(
+          "wave 2 of " + aborted + " under way",
+          Duration.ofMinutes(1),
+          Duration.ofMillis(50),
+          () -> get("/api/v1/rollouts/" + aborted, as(owner)).json(),
+          json -> json.path("waves").get(1).path("targeted").asInt() == 400);
+      expect(post("/api/v1/rollouts/" + aborted + "/actions/abort", as(owner), Map.of()), 202);
+      JsonNode back = awaitState(aborted, "rolled-back");
+      assertThat(back.path("stateReason").asText()).contains("Aborted");
+      assertThat(back.path("waves").get(0).path("rolledBack").asInt()).isEqualTo(100);
+      assertThat(back.path("waves").get(1).path("rolledBack").asInt()).isEqualTo(400);
+      assertThat(back.path("waves").get(2).path("targeted").asInt()).isZero();
+      assertThat(ids).allMatch(id -> third.equals(simulator.agent(id).snapshot()));
+      assertThat(simulator.agents()).allMatch(agent -> agent.fatal() == null);
+    }
+  }
+
+  private String fleetRollout(String group, String snapshot, String waitBetweenWaves) {
+    return expect(
+            post(
+                "/api/v1/device-groups/" + group + "/rollouts",
+                as(owner),
+                body(
+                    "snapshotId",
+                    snapshot,
+                    "waves",
+                    List.of(10, 50, 100),
+                    "successThreshold",
+                    95,
+                    "errorThreshold",
+                    5,
+                    "minFinished",
+                    20,
+                    "waveTimeout",
+                    "PT1M",
+                    "waitBetweenWaves",
+                    waitBetweenWaves,
+                    "manualGate",
+                    false)),
+            202)
+        .json()
+        .path("id")
+        .asText();
+  }
+
+  @Test
+  void aPromotionIntoAStageWithADeviceGroupRollsTheSnapshotOutAfterTwoApprovals() {
+    List<String> approvers = new ArrayList<>();
+    for (int i = 0; i < 2; i++) {
+      String approver = createUser(organization, unique("approver"), "member");
+      putMember(team, approver, "member", true);
+      approvers.add(approver);
+    }
     List<DeviceSimulator.Credentials> fleet = fleet(10);
     List<String> ids = fleet.stream().map(DeviceSimulator.Credentials::deviceId).toList();
     String group = group("Packaging gateways", ids);
@@ -117,9 +228,14 @@ class RolloutSimulatedFleetTest extends DeviceTestSupport {
                         List.of(
                             body("name", "release", "action", "prompt"),
                             body(
-                                "name", "line",
-                                "action", "use_latest",
-                                "deviceGroups", List.of(group)),
+                                "name",
+                                "line",
+                                "action",
+                                "use_latest",
+                                "protected",
+                                true,
+                                "deviceGroups",
+                                List.of(group)),
                             body("name", "archive", "action", "prompt")))),
                 201)
             .json();
@@ -145,6 +261,23 @@ class RolloutSimulatedFleetTest extends DeviceTestSupport {
               .json()
               .path("promotionId")
               .asText();
+      // the protected stage wants two approvers; nothing moves before the second
+      Await.until(
+          "promotion " + promotion + " awaiting approval",
+          Duration.ofMinutes(1),
+          Duration.ofMillis(250),
+          () -> get("/api/v1/promotions/" + promotion, as(owner)).json(),
+          json -> "awaiting-approval".equals(json.path("state").asText()));
+      for (String approver : approvers) {
+        sleep(Duration.ofSeconds(2));
+        assertThat(ids).noneMatch(id -> snapshot.equals(simulator.agent(id).snapshot()));
+        expect(
+            post(
+                "/api/v1/promotions/" + promotion + "/approvals",
+                as(approver),
+                body("decision", "approve", "comment", "fine for the line")),
+            200);
+      }
       JsonNode done =
           Await.until(
               "promotion " + promotion + " completed",
@@ -158,7 +291,8 @@ class RolloutSimulatedFleetTest extends DeviceTestSupport {
                 }
                 return "completed".equals(state);
               });
-      assertThat(done.path("approvalsRequired").asInt()).isZero();
+      assertThat(done.path("approvalsRequired").asInt()).isEqualTo(2);
+      assertThat(done.path("approvals")).hasSize(2);
       for (String device : ids) {
         assertThat(simulator.agent(device).snapshot()).isEqualTo(snapshot);
       }

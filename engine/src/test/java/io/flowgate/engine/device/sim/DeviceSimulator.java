@@ -67,7 +67,9 @@ public final class DeviceSimulator implements AutoCloseable {
       Executors.newVirtualThreadPerTaskExecutor();
   private final Map<String, VirtualAgent> agents = new ConcurrentHashMap<>();
   private final List<VirtualAgent> ordered = new ArrayList<>();
+  private final Latencies latencies = new Latencies();
   private volatile boolean running;
+  private volatile Map.Entry<String, Double> injected;
 
   public DeviceSimulator(
       Settings settings, List<Credentials> devices, Function<Credentials, DeviceRuntime> runtimes) {
@@ -92,7 +94,8 @@ public final class DeviceSimulator implements AutoCloseable {
               runtimes.apply(device),
               snapshot -> fails(device.deviceId(), snapshot),
               settings.failure(),
-              updates);
+              updates,
+              latencies);
       agents.put(device.deviceId(), agent);
       ordered.add(agent);
     }
@@ -103,15 +106,28 @@ public final class DeviceSimulator implements AutoCloseable {
     this(settings, devices, device -> DeviceRuntime.verifying());
   }
 
+  /**
+   * From now on, {@code rate} of the agents (by device) fail this snapshot when they are sent it,
+   * the way {@code failureRate} fails every snapshot: failures injected into one rollout only.
+   */
+  public void injectFailures(String snapshotId, double rate) {
+    injected = Map.entry(snapshotId, rate);
+  }
+
   /** Whether this device fails this snapshot: decided by the seed, the device and the snapshot. */
   boolean fails(String deviceId, String snapshotId) {
-    if (settings.failureRate() <= 0) {
+    Map.Entry<String, Double> injection = injected;
+    double rate =
+        injection != null && injection.getKey().equals(snapshotId)
+            ? injection.getValue()
+            : settings.failureRate();
+    if (rate <= 0) {
       return false;
     }
     CRC32 crc = new CRC32();
     crc.update(
         (settings.seed() + "/" + deviceId + "/" + snapshotId).getBytes(StandardCharsets.UTF_8));
-    return (crc.getValue() % 10_000) / 10_000.0 < settings.failureRate();
+    return (crc.getValue() % 10_000) / 10_000.0 < rate;
   }
 
   /** Starts polling: each agent's first heartbeat comes within 0–500 ms, as the real agent's. */
@@ -150,6 +166,11 @@ public final class DeviceSimulator implements AutoCloseable {
 
   public VirtualAgent agent(String deviceId) {
     return agents.get(deviceId);
+  }
+
+  /** The heartbeats' round-trip times as the agents saw them. */
+  public Latencies latencies() {
+    return latencies;
   }
 
   public long heartbeats() {

@@ -19,8 +19,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * One virtual device agent that speaks the HTTP-polling protocol of the FlowFuse device agent
  * (device-protocol.md): it posts heartbeats with what it runs, and on a 409 fetches {@code
  * live/snapshot} and {@code live/settings}, hands them to its {@link DeviceRuntime} and reports the
- * outcome on its next heartbeat. Like the real agent it sends no heartbeat while it updates, and a
- * 401 or 404 on a heartbeat is fatal: it stops for good.
+ * outcome in a heartbeat right away, as the real agent does. Like the real agent it sends no
+ * heartbeat while it updates, and a 401 or 404 on a heartbeat is fatal: it stops for good.
  *
  * <p>A failing agent (see {@link Failure}) runs the target snapshot badly: it reports {@code
  * crashed} with a restart count that rises on every heartbeat, or {@code error}, for the target.
@@ -47,6 +47,7 @@ public final class VirtualAgent {
   private final java.util.function.Predicate<String> failsSnapshot;
   private final Failure failure;
   private final java.util.concurrent.Executor updates;
+  private final Latencies latencies;
   private final long startedAt = System.nanoTime();
 
   private volatile String application;
@@ -73,7 +74,8 @@ public final class VirtualAgent {
       DeviceRuntime runtime,
       java.util.function.Predicate<String> failsSnapshot,
       Failure failure,
-      java.util.concurrent.Executor updates) {
+      java.util.concurrent.Executor updates,
+      Latencies latencies) {
     this.base = URI.create(forgeUrl.toString().replaceAll("/$", "") + "/");
     this.deviceId = deviceId;
     this.token = token;
@@ -83,6 +85,7 @@ public final class VirtualAgent {
     this.failsSnapshot = failsSnapshot;
     this.failure = failure;
     this.updates = updates;
+    this.latencies = latencies;
   }
 
   /** What the agent posts as its heartbeat (its {@code getState()}). */
@@ -120,10 +123,15 @@ public final class VirtualAgent {
       restartCount++; // the launcher restarts Node-RED, which crashes again
     }
     heartbeats.incrementAndGet();
+    long sent = System.nanoTime();
     return http.sendAsync(
             post("api/v1/devices/" + deviceId + "/live/state", state()),
             HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8))
-        .thenCompose(this::onHeartbeatAnswer)
+        .thenCompose(
+            response -> {
+              latencies.record(System.nanoTime() - sent);
+              return onHeartbeatAnswer(response);
+            })
         .exceptionally(
             failed -> {
               failedRequests.incrementAndGet();
@@ -145,15 +153,16 @@ public final class VirtualAgent {
       JsonNode target = read(response.body());
       updating = true;
       return CompletableFuture.supplyAsync(
-          () -> {
-            try {
-              update(target);
-            } finally {
-              updating = false;
-            }
-            return status;
-          },
-          updates);
+              () -> {
+                try {
+                  return update(target);
+                } finally {
+                  updating = false;
+                }
+              },
+              updates)
+          // like the real agent (checkIn(2) after an update), report the new state at once
+          .thenCompose(applied -> applied ? checkIn() : CompletableFuture.completedFuture(status));
     }
     if (status != 200) {
       failedRequests.incrementAndGet();
@@ -162,8 +171,12 @@ public final class VirtualAgent {
     return CompletableFuture.completedFuture(status);
   }
 
-  /** What the agent does with a 409: fetch, apply, restart Node-RED. */
-  private void update(JsonNode target) {
+  /**
+   * What the agent does with a 409: fetch, apply, restart Node-RED. True when it applied a new
+   * snapshot or settings (whether they then run or fail), false when nothing changed or the update
+   * itself failed.
+   */
+  private boolean update(JsonNode target) {
     updateCount.incrementAndGet();
     if (target.hasNonNull("application")) {
       application = target.get("application").asText();
@@ -180,11 +193,11 @@ public final class VirtualAgent {
       lastSnapshot = null;
       state = "stopped";
       restartCount = 0;
-      return;
+      return true;
     }
     boolean newSnapshot = !targetSnapshot.equals(snapshot);
     if (!newSnapshot && Objects.equals(targetSettings, settings) && !state.equals("error")) {
-      return;
+      return false;
     }
     state = "updating";
     try {
@@ -204,13 +217,15 @@ public final class VirtualAgent {
       }
       if (failsSnapshot.test(snapshot)) {
         state = failure == Failure.CRASHED ? "crashed" : "error";
-        return;
+        return true;
       }
       runtime.run(fetchedSnapshot, fetchedSettings, credentialSecret);
       state = "running";
+      return true;
     } catch (Exception e) {
       lastError = e.toString();
       state = "error";
+      return false;
     }
   }
 
