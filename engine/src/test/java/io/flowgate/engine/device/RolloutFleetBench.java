@@ -91,6 +91,7 @@ class RolloutFleetBench extends DeviceTestSupport {
       }
       long[] stats = simulator.stats();
       say("agents that stopped: " + stats[0] + ", failed requests: " + stats[1]);
+      say("the agents' last errors: " + simulator.errors());
       write(idle, rollouts, stats[0], stats[1], stats[2]);
       assertThat(stats[0]).isZero();
     }
@@ -184,6 +185,11 @@ class RolloutFleetBench extends DeviceTestSupport {
       return new long[] {
         Long.parseLong(answer[1]), Long.parseLong(answer[2]), Long.parseLong(answer[3])
       };
+    }
+
+    /** The agents' last errors and how many have each, for the log. */
+    String errors() throws IOException {
+      return String.join(" ", ask("errors"));
     }
 
     long pid() {
@@ -353,6 +359,9 @@ class RolloutFleetBench extends DeviceTestSupport {
     result.put("engineRssMaxMiB", rssMax / 1024);
     result.put("simulatorRssMaxMiB", simulatorRssMax / 1024);
     say(name + ": " + result);
+    if (!"completed".equals(result.get("state"))) {
+      say("the agents' last errors: " + simulator.errors());
+    }
     return result;
   }
 

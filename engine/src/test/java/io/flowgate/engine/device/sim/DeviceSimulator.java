@@ -1,7 +1,6 @@
 package io.flowgate.engine.device.sim;
 
 import java.net.URI;
-import java.net.http.HttpClient;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -61,7 +60,11 @@ public final class DeviceSimulator implements AutoCloseable {
   }
 
   private final Settings settings;
-  private final HttpClient http;
+
+  /** Connections the agents share, as a load generator's; plenty for 10,000 agents. */
+  private static final int CONNECTIONS = 32;
+
+  private final LeanHttp http;
   private final ScheduledExecutorService scheduler;
   private final java.util.concurrent.ExecutorService updates =
       Executors.newVirtualThreadPerTaskExecutor();
@@ -74,11 +77,7 @@ public final class DeviceSimulator implements AutoCloseable {
   public DeviceSimulator(
       Settings settings, List<Credentials> devices, Function<Credentials, DeviceRuntime> runtimes) {
     this.settings = settings;
-    this.http =
-        HttpClient.newBuilder()
-            .version(HttpClient.Version.HTTP_1_1)
-            .connectTimeout(Duration.ofSeconds(10))
-            .build();
+    this.http = new LeanHttp(settings.forgeUrl(), CONNECTIONS);
     this.scheduler =
         Executors.newScheduledThreadPool(
             2,
@@ -86,7 +85,6 @@ public final class DeviceSimulator implements AutoCloseable {
     for (Credentials device : devices) {
       VirtualAgent agent =
           new VirtualAgent(
-              settings.forgeUrl(),
               device.deviceId(),
               device.token(),
               device.credentialSecret(),

@@ -22,6 +22,7 @@ import java.util.Locale;
  *   <li>{@code latency}: {@code latency <p50 ms> <p99 ms> <heartbeats>} since the last {@code
  *       latency}
  *   <li>{@code stats}: {@code stats <agents stopped for good> <failed requests> <heartbeats>}
+ *   <li>{@code errors}: {@code errors <n>x<last error>...}, the agents' last errors counted
  *   <li>{@code stop}: stops the agents and exits
  * </ul>
  */
@@ -74,6 +75,24 @@ public final class FleetProcess {
                       + simulator.agents().stream().mapToLong(VirtualAgent::failedRequests).sum()
                       + " "
                       + simulator.heartbeats());
+          case "errors" -> {
+            // the distinct last errors of the agents (first 80 characters) and how many have each
+            java.util.Map<String, Long> errors = new java.util.TreeMap<>();
+            simulator.agents().stream()
+                .filter(agent -> agent.lastError() != null)
+                .forEach(
+                    agent ->
+                        errors.merge(
+                            agent
+                                .lastError()
+                                .substring(0, Math.min(80, agent.lastError().length()))
+                                .replace(' ', '_'),
+                            1L,
+                            Long::sum));
+            StringBuilder answer = new StringBuilder("errors");
+            errors.forEach((error, n) -> answer.append(' ').append(n).append('x').append(error));
+            out.println(answer);
+          }
           default -> out.println("unknown " + line);
         }
       }

@@ -4,14 +4,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -41,8 +37,8 @@ public final class VirtualAgent {
   private final String deviceId;
   private final String token;
   private final String credentialSecret;
-  private final URI base;
-  private final HttpClient http;
+  private final String authorization;
+  private final LeanHttp http;
   private final DeviceRuntime runtime;
   private final java.util.function.Predicate<String> failsSnapshot;
   private final Failure failure;
@@ -66,17 +62,16 @@ public final class VirtualAgent {
   private final AtomicLong failedRequests = new AtomicLong();
 
   VirtualAgent(
-      URI forgeUrl,
       String deviceId,
       String token,
       String credentialSecret,
-      HttpClient http,
+      LeanHttp http,
       DeviceRuntime runtime,
       java.util.function.Predicate<String> failsSnapshot,
       Failure failure,
       java.util.concurrent.Executor updates,
       Latencies latencies) {
-    this.base = URI.create(forgeUrl.toString().replaceAll("/$", "") + "/");
+    this.authorization = "Bearer " + token;
     this.deviceId = deviceId;
     this.token = token;
     this.credentialSecret = credentialSecret;
@@ -124,9 +119,11 @@ public final class VirtualAgent {
     }
     heartbeats.incrementAndGet();
     long sent = System.nanoTime();
-    return http.sendAsync(
-            post("api/v1/devices/" + deviceId + "/live/state", state()),
-            HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8))
+    return http.send(
+            "POST",
+            "/api/v1/devices/" + deviceId + "/live/state",
+            authorization,
+            state().toString().getBytes(StandardCharsets.UTF_8))
         .thenCompose(
             response -> {
               latencies.record(System.nanoTime() - sent);
@@ -140,8 +137,8 @@ public final class VirtualAgent {
             });
   }
 
-  private CompletableFuture<Integer> onHeartbeatAnswer(HttpResponse<String> response) {
-    int status = response.statusCode();
+  private CompletableFuture<Integer> onHeartbeatAnswer(LeanHttp.Response response) {
+    int status = response.status();
     if (status == 401 || status == 404) {
       fatal = status + " " + response.body();
       runtime.stop();
@@ -230,16 +227,10 @@ public final class VirtualAgent {
   }
 
   private JsonNode get(String path) throws IOException, InterruptedException {
-    HttpResponse<String> response =
-        http.send(
-            HttpRequest.newBuilder(base.resolve("api/v1/devices/" + deviceId + "/" + path))
-                .header("Authorization", "Bearer " + token)
-                .timeout(Duration.ofSeconds(30))
-                .GET()
-                .build(),
-            HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
-    if (response.statusCode() != 200) {
-      throw new IOException("GET " + path + ": " + response.statusCode() + " " + response.body());
+    LeanHttp.Response response =
+        await(http.send("GET", "/api/v1/devices/" + deviceId + "/" + path, authorization, null));
+    if (response.status() != 200) {
+      throw new IOException("GET " + path + ": " + response.status() + " " + response.body());
     }
     return read(response.body());
   }
@@ -248,19 +239,22 @@ public final class VirtualAgent {
   public int audit(String event, JsonNode info) throws IOException, InterruptedException {
     ObjectNode body = JSON.createObjectNode().put("event", event);
     body.set("info", info);
-    return http.send(
-            post("logging/device/" + deviceId + "/audit", body),
-            HttpResponse.BodyHandlers.discarding())
-        .statusCode();
+    return await(
+            http.send(
+                "POST",
+                "/logging/device/" + deviceId + "/audit",
+                authorization,
+                body.toString().getBytes(StandardCharsets.UTF_8)))
+        .status();
   }
 
-  private HttpRequest post(String path, JsonNode body) {
-    return HttpRequest.newBuilder(base.resolve(path))
-        .header("Authorization", "Bearer " + token)
-        .header("Content-Type", "application/json")
-        .timeout(Duration.ofSeconds(30))
-        .POST(HttpRequest.BodyPublishers.ofString(body.toString()))
-        .build();
+  private static LeanHttp.Response await(CompletableFuture<LeanHttp.Response> answer)
+      throws IOException, InterruptedException {
+    try {
+      return answer.get();
+    } catch (ExecutionException e) {
+      throw e.getCause() instanceof IOException io ? io : new IOException(e.getCause());
+    }
   }
 
   private static JsonNode read(String body) {
