@@ -8,6 +8,7 @@ import io.flowgate.engine.secret.SecretBox;
 import io.flowgate.engine.snapshot.Snapshot;
 import io.flowgate.engine.snapshot.SnapshotContent;
 import io.flowgate.engine.snapshot.SnapshotService;
+import java.io.IOException;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.SortedMap;
@@ -44,6 +45,19 @@ class DeviceDeliveries {
     }
   }
 
+  /** Settings as last read, with the hash they had. */
+  private record SettingsJson(String hash, byte[] json) {}
+
+  private static final int SETTINGS_KEPT = 50_000;
+
+  private final Map<String, SettingsJson> settingsKept =
+      java.util.Collections.synchronizedMap(
+          new LinkedHashMap<>(1024, 0.75f, true) {
+            @Override
+            protected boolean removeEldestEntry(Map.Entry<String, SettingsJson> eldest) {
+              return size() > SETTINGS_KEPT;
+            }
+          });
   private final SnapshotService snapshots;
   private final DeviceRepository devices;
   private final SecretBox secrets;
@@ -106,6 +120,23 @@ class DeviceDeliveries {
         .findFirst()
         .map(EffectiveSettings::withHash)
         .orElseThrow(() -> io.flowgate.engine.web.ApiProblem.notFound("Device", deviceId));
+  }
+
+  /**
+   * The device's settings as JSON, kept while the settings hash of its target is the one they were
+   * read with: a rollout moves thousands of devices whose settings did not change, and each asks
+   * for them with its snapshot. A change of settings changes the hash (and the target, when it
+   * commits), so the next request reads them again.
+   */
+  byte[] settingsJson(String deviceId, LiveDevices.Target target) throws IOException {
+    SettingsJson kept = settingsKept.get(deviceId);
+    if (kept != null && kept.hash().equals(target.settingsHash())) {
+      return kept.json();
+    }
+    ObjectNode settings = settings(deviceId);
+    byte[] json = JSON.writeValueAsBytes(settings);
+    settingsKept.put(deviceId, new SettingsJson(settings.path("hash").asText(), json));
+    return json;
   }
 
   private Opened open(String snapshotId) {

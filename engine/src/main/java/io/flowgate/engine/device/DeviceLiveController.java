@@ -19,7 +19,7 @@ import org.springframework.web.bind.annotation.RestController;
 /**
  * The device API of the FlowFuse device agent in HTTP-polling mode (device-protocol.md), with the
  * device's own token. Heartbeats are answered from memory ({@link LiveDevices}); they never touch
- * the process engine. The ordinary heartbeat is answered by {@link HeartbeatFastPath} before it
+ * the process engine. The ordinary heartbeat is answered by {@link DeviceAgentFastPath} before it
  * reaches this controller; the mapping here answers the rest (and documents the API).
  */
 @RestController

@@ -61,10 +61,17 @@ public final class DeviceSimulator implements AutoCloseable {
 
   private final Settings settings;
 
-  /** Connections the agents share, as a load generator's; plenty for 10,000 agents. */
-  private static final int CONNECTIONS = 32;
+  /**
+   * Connections the agents share, as a load generator's: for heartbeats, and apart from them for
+   * the snapshot and settings fetched after a 409, so heartbeats do not queue behind a fleet's
+   * fetches (real agents each have their own connection). Plenty for 10,000 agents.
+   */
+  private static final int HEARTBEAT_CONNECTIONS = 32;
+
+  private static final int FETCH_CONNECTIONS = 96;
 
   private final LeanHttp http;
+  private final LeanHttp fetches;
   private final ScheduledExecutorService scheduler;
   private final java.util.concurrent.ExecutorService updates =
       Executors.newVirtualThreadPerTaskExecutor();
@@ -77,7 +84,8 @@ public final class DeviceSimulator implements AutoCloseable {
   public DeviceSimulator(
       Settings settings, List<Credentials> devices, Function<Credentials, DeviceRuntime> runtimes) {
     this.settings = settings;
-    this.http = new LeanHttp(settings.forgeUrl(), CONNECTIONS);
+    this.http = new LeanHttp(settings.forgeUrl(), HEARTBEAT_CONNECTIONS);
+    this.fetches = new LeanHttp(settings.forgeUrl(), FETCH_CONNECTIONS);
     this.scheduler =
         Executors.newScheduledThreadPool(
             2,
@@ -89,6 +97,7 @@ public final class DeviceSimulator implements AutoCloseable {
               device.token(),
               device.credentialSecret(),
               http,
+              fetches,
               runtimes.apply(device),
               snapshot -> fails(device.deviceId(), snapshot),
               settings.failure(),
@@ -187,5 +196,6 @@ public final class DeviceSimulator implements AutoCloseable {
     updates.shutdownNow();
     ordered.forEach(agent -> agent.runtime().stop());
     http.close();
+    fetches.close();
   }
 }

@@ -39,6 +39,7 @@ public final class VirtualAgent {
   private final String credentialSecret;
   private final String authorization;
   private final LeanHttp http;
+  private final LeanHttp fetches;
   private final DeviceRuntime runtime;
   private final java.util.function.Predicate<String> failsSnapshot;
   private final Failure failure;
@@ -66,12 +67,14 @@ public final class VirtualAgent {
       String token,
       String credentialSecret,
       LeanHttp http,
+      LeanHttp fetches,
       DeviceRuntime runtime,
       java.util.function.Predicate<String> failsSnapshot,
       Failure failure,
       java.util.concurrent.Executor updates,
       Latencies latencies) {
     this.authorization = "Bearer " + token;
+    this.fetches = fetches;
     this.deviceId = deviceId;
     this.token = token;
     this.credentialSecret = credentialSecret;
@@ -228,7 +231,7 @@ public final class VirtualAgent {
 
   private JsonNode get(String path) throws IOException, InterruptedException {
     LeanHttp.Response response =
-        await(http.send("GET", "/api/v1/devices/" + deviceId + "/" + path, authorization, null));
+        await(fetches.send("GET", "/api/v1/devices/" + deviceId + "/" + path, authorization, null));
     if (response.status() != 200) {
       throw new IOException("GET " + path + ": " + response.status() + " " + response.body());
     }

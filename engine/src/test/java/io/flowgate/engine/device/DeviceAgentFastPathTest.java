@@ -10,10 +10,10 @@ import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 
 /**
- * Heartbeats answered before the web stack ({@link HeartbeatFastPath}) answer as the controller
+ * Agent calls answered before the web stack ({@link DeviceAgentFastPath}) answer as the controller
  * would, and whatever the fast path does not take reaches the controller with its body intact.
  */
-class HeartbeatFastPathTest extends DeviceTestSupport {
+class DeviceAgentFastPathTest extends DeviceTestSupport {
 
   @Autowired MeterRegistry meters;
 
@@ -75,6 +75,31 @@ class HeartbeatFastPathTest extends DeviceTestSupport {
   }
 
   @Test
+  void snapshotAndSettingsComeFromTheFastPathAndFollowAChangeOfSettings() {
+    JsonNode device = register("fetching");
+    Auth auth = Auth.bearer(token(device));
+    Response settings = get("/api/v1/devices/" + id(device) + "/live/settings", auth);
+    assertThat(settings.status()).isEqualTo(200);
+    assertThat(settings.header("Cache-Control")).isEqualTo("no-store");
+    String hash = settings.json().path("hash").asText();
+    assertThat(hash).isEqualTo(device.path("device").path("settingsHash").asText());
+    Response snapshot = get("/api/v1/devices/" + id(device) + "/live/snapshot", auth);
+    assertThat(snapshot.status()).isEqualTo(200);
+    assertThat(snapshot.header("Cache-Control")).isEqualTo("no-store");
+    assertThat(snapshot.body()).isEqualTo("{}");
+
+    // settings kept for the device are read again once their hash changes
+    expect(put("/api/v1/devices/" + id(device) + "/settings", as(owner), env("LINE", "9")), 200);
+    JsonNode changed = liveSettings(id(device), token(device));
+    assertThat(changed.path("env").path("LINE").asText()).isEqualTo("9");
+    assertThat(changed.path("hash").asText()).isNotEqualTo(hash);
+
+    Response foreign = get("/api/v1/devices/" + id(register("other")) + "/live/snapshot", auth);
+    assertThat(foreign.status()).isEqualTo(401);
+    assertThat(foreign.header("Content-Type")).startsWith("application/problem+json");
+  }
+
+  @Test
   void whatTheFastPathDoesNotTakeReachesTheControllerWithItsBody() {
     JsonNode device = register("odd");
     String path = "/api/v1/devices/" + id(device) + "/live/state";
@@ -110,7 +135,7 @@ class HeartbeatFastPathTest extends DeviceTestSupport {
     assertThat(send("POST", path, auth, "application/json", chunked, false).status())
         .isEqualTo(200);
     Map<String, Object> large = state(null, null, "large");
-    large.put("padding", "x".repeat(HeartbeatFastPath.MAX_BODY));
+    large.put("padding", "x".repeat(DeviceAgentFastPath.MAX_BODY));
     assertThat(send("POST", path, auth, "application/json", json(large), true).status())
         .isEqualTo(200);
     assertThat(

@@ -9,17 +9,22 @@ import org.springframework.context.annotation.Configuration;
 import org.springframework.core.Ordered;
 
 @Configuration(proxyBeanMethods = false)
-class HeartbeatFastPathConfiguration {
+class DeviceAgentFastPathConfiguration {
 
   /**
-   * First of all filters, so a heartbeat costs neither the observation and security filters nor
+   * First of all filters, so an agent's call costs neither the observation and security filters nor
    * Spring MVC; every other request under the path passes through it untouched.
    */
   @Bean
-  FilterRegistrationBean<HeartbeatFastPath> heartbeatFastPath(
-      LiveDevices live, ObjectMapper json, ProblemResponses problems, MeterRegistry meters) {
-    FilterRegistrationBean<HeartbeatFastPath> registration =
-        new FilterRegistrationBean<>(new HeartbeatFastPath(live, json, problems, meters));
+  FilterRegistrationBean<DeviceAgentFastPath> deviceAgentFastPath(
+      LiveDevices live,
+      DeviceDeliveries deliveries,
+      ObjectMapper json,
+      ProblemResponses problems,
+      MeterRegistry meters) {
+    FilterRegistrationBean<DeviceAgentFastPath> registration =
+        new FilterRegistrationBean<>(
+            new DeviceAgentFastPath(live, deliveries, json, problems, meters));
     registration.addUrlPatterns("/api/v1/devices/*");
     registration.setOrder(Ordered.HIGHEST_PRECEDENCE);
     return registration;
