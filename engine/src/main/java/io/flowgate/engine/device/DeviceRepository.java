@@ -177,12 +177,18 @@ class DeviceRepository {
         .update();
   }
 
-  /** Sets the target snapshot (null: none) of many devices in one statement; returns how many. */
+  /**
+   * Sets the target snapshot (null: none) of many devices in one statement; returns how many. The
+   * rows are locked in id order first, as the heartbeats' write-behind locks them: two bulk updates
+   * of the same devices then wait for each other instead of deadlocking.
+   */
   int setTarget(Collection<String> ids, String snapshotId) {
     return jdbc.sql(
-            "update flowgate.device set target_snapshot_id = ?, live_changed_at = clock_timestamp()"
-                + " where id = any(?) and target_snapshot_id is distinct from ?")
-        .params(snapshotId, ids.toArray(String[]::new), snapshotId)
+            "with locked as (select id from flowgate.device where id = any(?)"
+                + " and target_snapshot_id is distinct from ? order by id for update)"
+                + " update flowgate.device d set target_snapshot_id = ?,"
+                + " live_changed_at = clock_timestamp() from locked where d.id = locked.id")
+        .params(ids.toArray(String[]::new), snapshotId, snapshotId)
         .update();
   }
 
@@ -345,7 +351,9 @@ class DeviceRepository {
     Connection connection = DataSourceUtils.getConnection(dataSource);
     try (PreparedStatement update =
         connection.prepareStatement(
-            "update flowgate.device d set state = u.state, last_seen_at = u.last_seen,"
+            "with locked as (select id from flowgate.device where id = any(?::text[])"
+                + " order by id for update)"
+                + " update flowgate.device d set state = u.state, last_seen_at = u.last_seen,"
                 + " reported_snapshot_id = u.snapshot, reported_settings = u.settings,"
                 + " reported_application = u.application, agent_version = u.agent,"
                 + " reported_node_red_version = u.node_red, nodejs_version = u.nodejs,"
@@ -356,7 +364,8 @@ class DeviceRepository {
                 + " ?::integer[], ?::timestamptz[])"
                 + " as u(id, state, last_seen, snapshot, settings, application, agent, node_red,"
                 + " nodejs, restarts, uptime, stable, since)"
-                + " where d.id = u.id and (d.last_seen_at is null or d.last_seen_at <= u.last_seen)")) {
+                + " where d.id = u.id and d.id in (select id from locked)"
+                + " and (d.last_seen_at is null or d.last_seen_at <= u.last_seen)")) {
       Array[] arrays = {
         connection.createArrayOf("text", ids.toArray(String[]::new)),
         connection.createArrayOf("text", state),
@@ -372,8 +381,9 @@ class DeviceRepository {
         connection.createArrayOf("integer", stable),
         connection.createArrayOf("timestamptz", since)
       };
+      update.setArray(1, arrays[0]); // the ids, once to lock them in order
       for (int i = 0; i < arrays.length; i++) {
-        update.setArray(i + 1, arrays[i]);
+        update.setArray(i + 2, arrays[i]);
       }
       update.executeUpdate();
       for (Array array : arrays) {
