@@ -86,9 +86,9 @@ class SnapshotRepository {
   }
 
   /**
-   * Whether something still needs the snapshot: an instance runs it, a device is to run it, or a
-   * promotion names it (as what it promotes, or as a target's backup): promotions are the record of
-   * what was approved.
+   * Whether something still needs the snapshot: an instance runs it, a device is to run it, a
+   * promotion names it (as what it promotes, or as a target's backup: promotions are the record of
+   * what was approved), a rollout sent it, or a rollout under way may roll devices back to it.
    */
   boolean inUse(String id) {
     return jdbc.sql(
@@ -97,7 +97,13 @@ class SnapshotRepository {
                     + " + (select count(*) from flowgate.promotion where snapshot_id = :id"
                     + " or requested_snapshot_id = :id)"
                     + " + (select count(*) from flowgate.promotion_target"
-                    + " where backup_snapshot_id = :id)")
+                    + " where backup_snapshot_id = :id)"
+                    // what a rollout sent, and what a rollout still under way may send back
+                    + " + (select count(*) from flowgate.rollout where snapshot_id = :id)"
+                    + " + (select count(*) from flowgate.rollout_device rd"
+                    + " join flowgate.rollout r on r.id = rd.rollout_id"
+                    + " where rd.previous_snapshot_id = :id"
+                    + " and r.state in ('running', 'paused', 'awaiting-gate'))")
             .param("id", id)
             .query(Long.class)
             .single()

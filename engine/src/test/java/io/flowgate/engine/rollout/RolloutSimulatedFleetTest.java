@@ -145,6 +145,10 @@ class RolloutSimulatedFleetTest extends DeviceTestSupport {
       assertThat(waves.get(1).path("rolledBack").asInt()).isEqualTo(400);
       assertThat(waves.get(2).path("targeted").asInt()).isZero();
       assertThat(ids).allMatch(id -> first.equals(simulator.agent(id).snapshot()));
+      // no device runs the bad snapshot now, but the rollout is the record of what was sent
+      Response deleteBad = delete("/api/v1/snapshots/" + bad, as(owner));
+      assertThat(deleteBad.status()).isEqualTo(409);
+      assertThat(deleteBad.header("Content-Type")).startsWith("application/problem+json");
 
       // pause in the middle of wave 1 holds wave 2 until resume
       String paused = fleetRollout(group, third, "PT0S");
