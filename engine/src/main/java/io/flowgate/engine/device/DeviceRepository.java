@@ -6,6 +6,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.Collection;
@@ -179,8 +180,8 @@ class DeviceRepository {
 
   /**
    * Sets the target snapshot (null: none) of many devices in one statement; returns how many. The
-   * rows are locked in id order first, as the heartbeats' write-behind locks them: two bulk updates
-   * of the same devices then wait for each other instead of deadlocking.
+   * rows are locked in id order first, so that two of these (two rollouts, a rollout and a person)
+   * wait for each other instead of deadlocking; the heartbeats' write-behind gives way to them.
    */
   int setTarget(Collection<String> ids, String snapshotId) {
     return jdbc.sql(
@@ -315,6 +316,9 @@ class DeviceRepository {
         .list();
   }
 
+  /** How long the write-behind waits for a row another transaction holds before it gives way. */
+  static final int REPORTS_LOCK_TIMEOUT_MILLIS = 200;
+
   /**
    * Writes the latest reports of many devices in one statement (rows deleted meanwhile are left
    * alone). Runs on its own connection outside any transaction of the caller.
@@ -349,11 +353,20 @@ class DeviceRepository {
       since[i] = r.stateSince() == null ? null : Timestamp.from(r.stateSince());
     }
     Connection connection = DataSourceUtils.getConnection(dataSource);
+    // Rollout steps update the same rows in bulk, in transactions of their own; the write-behind
+    // gives way to them instead of waiting into a deadlock: after a short wait it fails, and its
+    // reports are written with the next flush.
+    boolean own = !DataSourceUtils.isConnectionTransactional(connection, dataSource);
+    boolean autoCommit = connection.getAutoCommit();
+    if (own) {
+      connection.setAutoCommit(false);
+      try (Statement yield = connection.createStatement()) {
+        yield.execute("set local lock_timeout = '" + REPORTS_LOCK_TIMEOUT_MILLIS + "ms'");
+      }
+    }
     try (PreparedStatement update =
         connection.prepareStatement(
-            "with locked as (select id from flowgate.device where id = any(?::text[])"
-                + " order by id for update)"
-                + " update flowgate.device d set state = u.state, last_seen_at = u.last_seen,"
+            "update flowgate.device d set state = u.state, last_seen_at = u.last_seen,"
                 + " reported_snapshot_id = u.snapshot, reported_settings = u.settings,"
                 + " reported_application = u.application, agent_version = u.agent,"
                 + " reported_node_red_version = u.node_red, nodejs_version = u.nodejs,"
@@ -364,8 +377,7 @@ class DeviceRepository {
                 + " ?::integer[], ?::timestamptz[])"
                 + " as u(id, state, last_seen, snapshot, settings, application, agent, node_red,"
                 + " nodejs, restarts, uptime, stable, since)"
-                + " where d.id = u.id and d.id in (select id from locked)"
-                + " and (d.last_seen_at is null or d.last_seen_at <= u.last_seen)")) {
+                + " where d.id = u.id and (d.last_seen_at is null or d.last_seen_at <= u.last_seen)")) {
       Array[] arrays = {
         connection.createArrayOf("text", ids.toArray(String[]::new)),
         connection.createArrayOf("text", state),
@@ -381,15 +393,25 @@ class DeviceRepository {
         connection.createArrayOf("integer", stable),
         connection.createArrayOf("timestamptz", since)
       };
-      update.setArray(1, arrays[0]); // the ids, once to lock them in order
       for (int i = 0; i < arrays.length; i++) {
-        update.setArray(i + 2, arrays[i]);
+        update.setArray(i + 1, arrays[i]);
       }
       update.executeUpdate();
       for (Array array : arrays) {
         array.free();
       }
+      if (own) {
+        connection.commit();
+      }
+    } catch (SQLException e) {
+      if (own) {
+        connection.rollback();
+      }
+      throw e;
     } finally {
+      if (own) {
+        connection.setAutoCommit(autoCommit);
+      }
       DataSourceUtils.releaseConnection(connection, dataSource);
     }
   }

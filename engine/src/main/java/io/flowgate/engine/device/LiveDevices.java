@@ -307,7 +307,13 @@ public class LiveDevices implements SmartLifecycle {
             (System.nanoTime() - start) / 1_000_000);
       }
     } catch (Exception e) {
-      log.warn("Could not write {} device heartbeats; trying again: {}", ids.size(), e.toString());
+      if (e instanceof java.sql.SQLException sql && "55P03".equals(sql.getSQLState())) {
+        // lock_not_available: gave way to a bulk update of the same devices (a rollout step)
+        log.debug("{} device heartbeats gave way to a bulk update; trying again", ids.size());
+      } else {
+        log.warn(
+            "Could not write {} device heartbeats; trying again: {}", ids.size(), e.toString());
+      }
       for (Entry failed : batch) {
         if (failed.dirty.compareAndSet(false, true)) {
           dirty.add(failed);
