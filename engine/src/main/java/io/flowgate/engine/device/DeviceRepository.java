@@ -180,16 +180,13 @@ class DeviceRepository {
 
   /**
    * Sets the target snapshot (null: none) of many devices in one statement; returns how many. The
-   * rows are locked in id order first, so that two of these (two rollouts, a rollout and a person)
-   * wait for each other instead of deadlocking; the heartbeats' write-behind gives way to them.
+   * heartbeats' write-behind gives way to it when both want the same rows.
    */
   int setTarget(Collection<String> ids, String snapshotId) {
     return jdbc.sql(
-            "with locked as (select id from flowgate.device where id = any(?)"
-                + " and target_snapshot_id is distinct from ? order by id for update)"
-                + " update flowgate.device d set target_snapshot_id = ?,"
-                + " live_changed_at = clock_timestamp() from locked where d.id = locked.id")
-        .params(ids.toArray(String[]::new), snapshotId, snapshotId)
+            "update flowgate.device set target_snapshot_id = ?, live_changed_at = clock_timestamp()"
+                + " where id = any(?) and target_snapshot_id is distinct from ?")
+        .params(snapshotId, ids.toArray(String[]::new), snapshotId)
         .update();
   }
 

@@ -99,8 +99,7 @@ public class RolloutSteps {
   public int[] startWave(String rolloutId) {
     Rollout rollout = require(rolloutId);
     int wave = rollout.currentWave() + 1;
-    // in id order, as every bulk update of devices locks them
-    List<String> ids = ids(rollouts.devicesOf(rolloutId, wave)).stream().sorted().toList();
+    List<String> ids = ids(rollouts.devicesOf(rolloutId, wave));
     for (int from = 0; from < ids.size(); from += 1000) {
       devices.setTarget(ids.subList(from, Math.min(ids.size(), from + 1000)), rollout.snapshotId());
     }
@@ -182,7 +181,6 @@ public class RolloutSteps {
     }
     byPrevious.forEach(
         (previous, ids) -> {
-          ids.sort(null); // in id order, as every bulk update of devices locks them
           for (int from = 0; from < ids.size(); from += 1000) {
             devices.setTarget(
                 ids.subList(from, Math.min(ids.size(), from + 1000)),
