@@ -58,6 +58,7 @@ class DeviceDeliveries {
               return size() > SETTINGS_KEPT;
             }
           });
+  private final Object opening = new Object();
   private final SnapshotService snapshots;
   private final DeviceRepository devices;
   private final SecretBox secrets;
@@ -144,6 +145,14 @@ class DeviceDeliveries {
     if (found != null) {
       return found;
     }
+    // a wave's devices all ask for the same snapshot within a second: read and decrypt it once
+    synchronized (opening) {
+      found = opened.get(snapshotId);
+      return found != null ? found : load(snapshotId);
+    }
+  }
+
+  private Opened load(String snapshotId) {
     Snapshot snapshot =
         snapshots
             .find(snapshotId)
