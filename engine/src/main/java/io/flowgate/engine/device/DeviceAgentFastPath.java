@@ -14,10 +14,7 @@ import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.io.InputStream;
-import java.util.concurrent.Semaphore;
-import java.util.concurrent.TimeUnit;
 import org.springframework.http.HttpHeaders;
-import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.web.filter.OncePerRequestFilter;
 
@@ -40,17 +37,6 @@ class DeviceAgentFastPath extends OncePerRequestFilter {
 
   /** An agent's heartbeat is about 500 bytes. */
   static final int MAX_BODY = 16 * 1024;
-
-  /**
-   * How many snapshots and settings are prepared at once. When a wave starts, thousands of devices
-   * fetch within seconds; unbounded, the fetches take every core and heartbeats queue behind them
-   * (bench/rollout). Bounded, the fetches wait their turn and heartbeats keep their latency.
-   */
-  private static final int CONCURRENT_FETCHES =
-      Math.max(2, Runtime.getRuntime().availableProcessors());
-
-  /** Below the agent's request timeout (10 s): a 503 it retries beats a timeout. */
-  private static final int FETCH_WAIT_SECONDS = 8;
 
   private static final String PREFIX = "/api/v1/devices/";
   private static final byte[] IN_ORDER = {'{', '}'};
@@ -76,7 +62,6 @@ class DeviceAgentFastPath extends OncePerRequestFilter {
   private final ProblemResponses problems;
   private final Counter inOrder;
   private final Counter toChange;
-  private final Semaphore fetches = new Semaphore(CONCURRENT_FETCHES, true);
 
   DeviceAgentFastPath(
       LiveDevices live,
@@ -125,36 +110,23 @@ class DeviceAgentFastPath extends OncePerRequestFilter {
       problems.write(request, response, problem);
       return;
     }
-    if (call == Call.HEARTBEAT) {
-      heartbeat(device, request, response, chain, length);
-      return;
-    }
-    if (!fetches.tryAcquire()) {
-      try {
-        if (!fetches.tryAcquire(FETCH_WAIT_SECONDS, TimeUnit.SECONDS)) {
-          response.setHeader(HttpHeaders.RETRY_AFTER, "5");
-          problems.write(
-              request,
+    switch (call) {
+      case HEARTBEAT -> heartbeat(device, request, response, chain, length);
+      case SNAPSHOT ->
+          answer(
               response,
-              HttpStatus.SERVICE_UNAVAILABLE,
-              "Flowgate is handing out snapshots to many devices at once; try again shortly");
+              HttpServletResponse.SC_OK,
+              json.writeValueAsBytes(deliveries.snapshot(device.id, device.target)));
+      case SETTINGS -> {
+        byte[] settings;
+        try {
+          settings = deliveries.settingsJson(device.id, device.target);
+        } catch (ApiProblem problem) {
+          problems.write(request, response, problem);
           return;
         }
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new IOException(e);
+        answer(response, HttpServletResponse.SC_OK, settings);
       }
-    }
-    try {
-      byte[] body =
-          call == Call.SNAPSHOT
-              ? json.writeValueAsBytes(deliveries.snapshot(device.id, device.target))
-              : deliveries.settingsJson(device.id, device.target);
-      answer(response, HttpServletResponse.SC_OK, body);
-    } catch (ApiProblem problem) {
-      problems.write(request, response, problem);
-    } finally {
-      fetches.release();
     }
   }
 
