@@ -127,6 +127,31 @@ public abstract class DeviceTestSupport extends ApiTestSupport {
     }
   }
 
+  /**
+   * A rollout request without a gate: successThreshold 95, errorThreshold 5, minFinished 20 (what a
+   * careful operator would ask for), the given waves, wave timeout and wait between waves.
+   */
+  protected static Map<String, Object> rolloutRequest(
+      String snapshot, List<Integer> waves, String waveTimeout, String waitBetweenWaves) {
+    return body(
+        "snapshotId",
+        snapshot,
+        "waves",
+        waves,
+        "successThreshold",
+        95,
+        "errorThreshold",
+        5,
+        "minFinished",
+        20,
+        "waveTimeout",
+        waveTimeout,
+        "waitBetweenWaves",
+        waitBetweenWaves,
+        "manualGate",
+        false);
+  }
+
   protected static String id(JsonNode registration) {
     return registration.path("device").path("id").asText();
   }

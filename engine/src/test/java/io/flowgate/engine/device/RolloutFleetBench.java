@@ -261,23 +261,7 @@ class RolloutFleetBench extends DeviceTestSupport {
                 post(
                     "/api/v1/device-groups/" + group + "/rollouts",
                     as(owner),
-                    body(
-                        "snapshotId",
-                        snapshot,
-                        "waves",
-                        waves,
-                        "successThreshold",
-                        95,
-                        "errorThreshold",
-                        5,
-                        "minFinished",
-                        20,
-                        "waveTimeout",
-                        "PT5M",
-                        "waitBetweenWaves",
-                        "PT0S",
-                        "manualGate",
-                        false)),
+                    rolloutRequest(snapshot, waves, "PT5M", "PT0S")),
                 202)
             .json()
             .path("id")

@@ -130,12 +130,7 @@ class RolloutSimulatedFleetTest extends DeviceTestSupport {
       // 10 % of the agents fail the snapshot once wave 1 has it: wave 2 breaches the error
       // threshold, waves 1 and 2 go back, wave 3 is never touched
       String breached = fleetRollout(group, bad, "PT5S");
-      Await.until(
-          "wave 1 of " + breached + " judged",
-          Duration.ofMinutes(1),
-          Duration.ofMillis(100),
-          () -> get("/api/v1/rollouts/" + breached, as(owner)).json(),
-          json -> json.path("waves").get(0).path("succeeded").asInt() == 100);
+      awaitWave(breached, "wave 1 judged", 0, wave -> wave.path("succeeded").asInt() == 100);
       simulator.injectFailures(bad, 0.10);
       JsonNode rolledBack = awaitState(breached, "rolled-back");
       assertThat(rolledBack.path("stateReason").asText()).contains("threshold");
@@ -164,12 +159,7 @@ class RolloutSimulatedFleetTest extends DeviceTestSupport {
 
       // abort in the middle of wave 2: waves 1 and 2 go back
       String aborted = fleetRollout(group, fourth, "PT0S");
-      Await.until(
-          "wave 2 of " + aborted + " under way",
-          Duration.ofMinutes(1),
-          Duration.ofMillis(50),
-          () -> get("/api/v1/rollouts/" + aborted, as(owner)).json(),
-          json -> json.path("waves").get(1).path("targeted").asInt() == 400);
+      awaitWave(aborted, "wave 2 under way", 1, wave -> wave.path("targeted").asInt() == 400);
       expect(post("/api/v1/rollouts/" + aborted + "/actions/abort", as(owner), Map.of()), 202);
       JsonNode back = awaitState(aborted, "rolled-back");
       assertThat(back.path("stateReason").asText()).contains("Aborted");
@@ -186,27 +176,22 @@ class RolloutSimulatedFleetTest extends DeviceTestSupport {
             post(
                 "/api/v1/device-groups/" + group + "/rollouts",
                 as(owner),
-                body(
-                    "snapshotId",
-                    snapshot,
-                    "waves",
-                    List.of(10, 50, 100),
-                    "successThreshold",
-                    95,
-                    "errorThreshold",
-                    5,
-                    "minFinished",
-                    20,
-                    "waveTimeout",
-                    "PT1M",
-                    "waitBetweenWaves",
-                    waitBetweenWaves,
-                    "manualGate",
-                    false)),
+                rolloutRequest(snapshot, List.of(10, 50, 100), "PT1M", waitBetweenWaves)),
             202)
         .json()
         .path("id")
         .asText();
+  }
+
+  /** Waits, polling every 50 ms, until the wave (0: the first) of the rollout is as asked. */
+  private void awaitWave(
+      String rollout, String what, int wave, java.util.function.Predicate<JsonNode> condition) {
+    Await.until(
+        rollout + ": " + what,
+        Duration.ofMinutes(1),
+        Duration.ofMillis(50),
+        () -> get("/api/v1/rollouts/" + rollout, as(owner)).json(),
+        json -> condition.test(json.path("waves").path(wave)));
   }
 
   @Test
