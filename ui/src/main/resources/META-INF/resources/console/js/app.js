@@ -116,6 +116,7 @@ async function startSession() {
   nav.hidden = false;
   document.getElementById('nav-tasklist').href = session.me.links.tasklist;
   document.getElementById('nav-cockpit').href = session.me.links.cockpit;
+  document.getElementById('nav-audit').hidden = !session.readsAudit();
   fill(
     document.getElementById('who'),
     h('span', { id: 'username' }, session.me.username),

@@ -21,6 +21,11 @@ export const session = {
     return !!team && (RANK[team.role] || 0) >= RANK[role];
   },
 
+  /** The audit log is for platform admins and organization admins. */
+  readsAudit() {
+    return !!this.me && (this.me.platformAdmin || this.me.organizations.some((o) => o.role === 'admin'));
+  },
+
   tasklistTask(taskId) {
     return `${this.me.links.tasklist}#/?task=${encodeURIComponent(taskId)}`;
   },

@@ -4,6 +4,15 @@ import { action, actions, cockpitLink, crumbs, flash, heading, pagedTable } from
 
 const LIFECYCLE = ['start', 'stop', 'restart', 'suspend'];
 
+/** In which states each action makes sense (the engine decides; this only spares a useless click). */
+const ALLOWED = {
+  start: ['stopped', 'suspended', 'crashed', 'failed'],
+  stop: ['running', 'crashed'],
+  restart: ['running', 'crashed'],
+  suspend: ['running', 'stopped', 'crashed'],
+  delete: ['running', 'stopped', 'suspended', 'crashed', 'failed'],
+};
+
 /** #/instances/:id — live state, URL, lifecycle actions, snapshots and their diffs. */
 export async function instancePage(view, ctx) {
   const [instanceId] = ctx.params;
@@ -96,27 +105,38 @@ export async function instancePage(view, ctx) {
     h('button', { type: 'submit' }, 'Take snapshot'),
   );
 
+  const buttons = actions(team.id, 'member', LIFECYCLE.map(act), remove);
+  const enable = () => {
+    if (!buttons) return;
+    for (const button of buttons.querySelectorAll('button[data-action]')) {
+      button.disabled = !!instance.operation || !(ALLOWED[button.dataset.action] || []).includes(instance.state);
+    }
+  };
+
   async function refresh() {
     try {
       instance = await api.get(`/instances/${api.id(instanceId)}`);
     } catch (e) {
       if (e.status === 404) {
         fill(status, h('dt', {}, 'State'), h('dd', { id: 'instance-state' }, badge('deleted')));
+        buttons?.remove();
         return;
       }
       throw e;
     }
     drawStatus();
+    enable();
   }
 
   fill(
     view,
     crumbs(h('a', { href: '#/' }, 'Teams'), h('a', { href: `#/teams/${team.id}` }, team.name), h('a', { href: `#/applications/${app.id}` }, app.name)),
     heading(instance.name),
-    h('section', { class: 'card' }, status, actions(team.id, 'member', LIFECYCLE.map(act), remove)),
+    h('section', { class: 'card' }, status, buttons),
     h('section', { class: 'card' }, h('h2', {}, 'Snapshots'), actions(team.id, 'member', takeSnapshot), snapshots.element, h('div', { class: 'actions' }, compare)),
   );
   drawStatus();
+  enable();
   await loadSnapshots();
   ctx.poll(refresh, 2000);
 }

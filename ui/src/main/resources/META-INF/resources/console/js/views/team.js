@@ -80,8 +80,7 @@ export async function teamPage(view, ctx) {
       h('a', { href: `#/teams/${teamId}/devices` }, 'Devices'),
       ' · ',
       h('a', { href: `#/teams/${teamId}/rollouts` }, 'Rollouts'),
-      ' · ',
-      h('a', { href: `#/audit?team=${teamId}` }, 'Audit log'),
+      ctx.session.readsAudit() ? [' · ', h('a', { href: `#/audit?team=${teamId}` }, 'Audit log')] : null,
     ),
     h(
       'section',
