@@ -162,11 +162,13 @@ async function watchRollout(page, input) {
       log('bars', sample.state, sample.waves.map((w) => `${w.succeeded}/${w.pending}`).join(' '));
     }
     const done = sample.waves.filter((w) => w.succeeded > 0).length;
-    if (!midShot && done >= 2) {
+    // the picture for the README: a wave half way, after at least one that is done
+    if (!midShot && done >= 2 && sample.waves.some((w) => w.succeeded > 0 && w.pending > 0)) {
       midShot = true;
       await shot(page, input, 'rollout');
     }
-    if (input.pauseAndResume && !paused && sample.state === 'running' && done >= 1) {
+    const canaryDone = sample.waves[0] && sample.waves[0].succeeded > 0 && sample.waves[0].pending === 0;
+    if (input.pauseAndResume && !paused && sample.state === 'running' && canaryDone) {
       await page.click('[data-action=pause]');
       await page.locator('#rollout-state [data-state="paused"]').waitFor({ timeout: 30000 });
       const heldBars = await read();

@@ -46,7 +46,7 @@ function waveBar(wave, current) {
   return h(
     'div',
     { class: `wave${current ? ' current' : ''}`, 'data-wave': wave.wave },
-    h('div', { class: 'wave-name' }, wave.wave === 0 ? 'canary' : `wave ${wave.wave}`),
+    h('div', { class: 'wave-name' }, `wave ${wave.wave}`),
     h('div', { class: 'bar', role: 'img', 'aria-label': PARTS.map(([key, label]) => `${label} ${wave[key]}`).join(', ') }, targeted ? parts : h('span', { class: 'part empty' })),
     h(
       'div',
