@@ -1,5 +1,6 @@
 package io.flowgate.engine.overview;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -21,12 +22,15 @@ class FleetOverview {
   static final String NEVER_SEEN = "never-seen";
 
   /** The states of a team's devices, in all and per device group. */
+  @JsonInclude(JsonInclude.Include.ALWAYS)
   record DeviceStates(long total, Map<String, Long> states, List<GroupStates> groups) {}
 
   /** One device group's states; {@code id} null for the devices in no group. */
+  @JsonInclude(JsonInclude.Include.ALWAYS)
   record GroupStates(String id, String name, long total, Map<String, Long> states) {}
 
   /** A rollout in the team's list; details at {@code GET /api/v1/rollouts/{id}}. */
+  @JsonInclude(JsonInclude.Include.ALWAYS)
   record RolloutItem(
       String id,
       String applicationId,
@@ -42,6 +46,7 @@ class FleetOverview {
   /**
    * One page of rollouts; {@code next} goes in {@code before} for the next page, null at the end.
    */
+  @JsonInclude(JsonInclude.Include.ALWAYS)
   record RolloutPage(List<RolloutItem> items, String next) {}
 
   private final JdbcClient jdbc;

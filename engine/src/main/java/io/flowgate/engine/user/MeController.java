@@ -1,5 +1,6 @@
 package io.flowgate.engine.user;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import io.flowgate.engine.organization.OrganizationService;
 import io.flowgate.engine.security.AccessPolicy;
 import io.flowgate.engine.security.Caller;
@@ -28,8 +29,10 @@ class MeController {
       List<TeamRef> teams,
       Links links) {}
 
+  @JsonInclude(JsonInclude.Include.ALWAYS)
   record OrganizationRef(String id, String name, String role) {}
 
+  @JsonInclude(JsonInclude.Include.ALWAYS)
   record TeamRef(String id, String organizationId, String name, String slug, String role) {}
 
   record Links(String tasklist, String cockpit) {}
