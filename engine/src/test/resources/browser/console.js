@@ -193,6 +193,41 @@ async function watchRollout(page, input) {
   return { samples, final, paused, buttonsHidden, devicesInDom, deviceTotal: total };
 }
 
+/** A snapshot drawn, and the diff of two snapshots drawn with the changed nodes marked. */
+async function snapshots(page, input) {
+  await go(page, input, `#/snapshots/${input.snapshotId}`);
+  await page.locator('#flows[data-drawn] [data-node-id]').first().waitFor();
+  const nodes = await page.locator('#flows g.node[data-node-id]').evaluateAll((els) => els.map((e) => e.getAttribute('data-node-id')));
+  const tabs = await page.locator('#flows .red-ui-tab').allInnerTexts();
+  await shot(page, input, 'snapshot');
+  await go(page, input, `#/snapshots/${input.fromId}/diff/${input.toId}`);
+  await page.locator('#flows-after[data-drawn] [data-node-id]').first().waitFor();
+  await page.locator('#flows-before[data-drawn] [data-node-id]').first().waitFor();
+  const marked = (picture, mark) => page.locator(`#${picture} [data-node-id].fg-${mark}`).evaluateAll((els) => els.map((e) => e.getAttribute('data-node-id')));
+  const diff = {
+    after: { added: await marked('flows-after', 'added'), changed: await marked('flows-after', 'changed') },
+    before: { removed: await marked('flows-before', 'removed'), changed: await marked('flows-before', 'changed') },
+    changes: await page.locator('#changes').innerText(),
+  };
+  await shot(page, input, 'snapshot-diff');
+  return { nodes, tabs, diff };
+}
+
+/** The audit log filtered in the form: the actions listed, newest first. */
+async function audit(page, input) {
+  await go(page, input, `#/audit?entityId=${encodeURIComponent(input.entityId)}`);
+  await page.locator('#audit tbody tr').first().waitFor();
+  await page.fill('form.filters input[name=action]', input.action);
+  await page.click('form.filters button[type=submit]');
+  await page.waitForFunction(
+    (prefix) => [...document.querySelectorAll('#audit tbody tr[data-seq] td:nth-child(4)')].every((td) => td.innerText.startsWith(prefix)),
+    input.action.replace('*', ''),
+  );
+  const actions = await page.locator('#audit tbody tr[data-seq] td:nth-child(4)').allInnerTexts();
+  await shot(page, input, 'audit');
+  return { actions, url: page.url() };
+}
+
 /** The pages a viewer opens, and what they offer: buttons and forms that change things. */
 async function viewer(page, input) {
   const seen = {};
@@ -214,7 +249,7 @@ async function viewer(page, input) {
   return { pages: seen, auditLinkShown: await page.locator('#nav-audit').isVisible() };
 }
 
-const SCENARIOS = { 'create-instance': createInstance, promote, rollout: watchRollout, viewer };
+const SCENARIOS = { 'create-instance': createInstance, promote, rollout: watchRollout, viewer, snapshots, audit };
 
 async function main() {
   const input = JSON.parse(fs.readFileSync(0, 'utf8'));

@@ -105,6 +105,39 @@ class ConsoleBrowserTest extends InstanceTestSupport {
       assertThat(texts(diff.path("changed"))).contains("hello-in", "hello-text");
       assertThat(diff.path("changes").asText()).contains("added debug \"log each request\"");
 
+      // a snapshot and the diff of two, drawn: what prod runs and what the promotion brings
+      String prodSnapshot =
+          expect(
+                  post("/api/v1/instances/" + prod + "/snapshots", as(owner), body("name", "v1")),
+                  201)
+              .json()
+              .path("id")
+              .asText();
+      String promotedSnapshot = promotion.path("snapshot").path("id").asText();
+      JsonNode drawn =
+          ConsoleScript.run(
+              port,
+              viewer,
+              PASSWORD,
+              "snapshots",
+              Map.of(
+                  "snapshotId", promotedSnapshot,
+                  "fromId", prodSnapshot,
+                  "toId", promotedSnapshot),
+              BROWSER);
+      assertThat(texts(drawn.path("nodes")))
+          .containsExactlyInAnyOrder("hello-in", "hello-text", "hello-out", "hello-log");
+      assertThat(texts(drawn.path("tabs"))).containsExactly("Hello");
+      assertThat(texts(drawn.path("diff").path("after").path("added")))
+          .containsExactly("hello-log");
+      assertThat(texts(drawn.path("diff").path("after").path("changed")))
+          .containsExactlyInAnyOrder("hello-in", "hello-text");
+      assertThat(texts(drawn.path("diff").path("before").path("changed")))
+          .containsExactlyInAnyOrder("hello-in", "hello-text");
+      assertThat(texts(drawn.path("diff").path("before").path("removed"))).isEmpty();
+      assertThat(drawn.path("diff").path("changes").asText())
+          .contains("changed change \"answer v2\": name, rules");
+
       // a viewer sees the team, the instance and the pipeline, and no action at all
       JsonNode seen =
           ConsoleScript.run(

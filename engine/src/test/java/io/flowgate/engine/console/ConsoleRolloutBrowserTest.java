@@ -139,6 +139,20 @@ class ConsoleRolloutBrowserTest extends DeviceTestSupport {
       assertThat(audit.path("items").findValuesAsText("action"))
           .contains("rollout.pause-requested", "rollout.resume-requested");
 
+      // the platform admin finds the pause and the resume in the audit log
+      JsonNode logged =
+          ConsoleScript.run(
+              port,
+              ADMIN,
+              ADMIN_PASSWORD,
+              "audit",
+              Map.of("entityId", rollout, "action", "rollout.*"),
+              BROWSER);
+      assertThat(texts(logged.path("actions")))
+          .contains("rollout.pause-requested", "rollout.resume-requested")
+          .allMatch(action -> action.startsWith("rollout."));
+      assertThat(logged.path("url").asText()).contains("action=rollout.*");
+
       // a viewer sees the bars and no button
       JsonNode seen =
           ConsoleScript.run(
@@ -152,6 +166,12 @@ class ConsoleRolloutBrowserTest extends DeviceTestSupport {
         assertThat(page.path("actions").asInt()).as("actions offered: %s", page).isZero();
       }
     }
+  }
+
+  private static List<String> texts(JsonNode array) {
+    List<String> texts = new ArrayList<>();
+    array.forEach(node -> texts.add(node.asText()));
+    return texts;
   }
 
   /** How many waves of a sample of the bars have devices. */

@@ -3,12 +3,19 @@ import { badge, fill, h, short, time } from '../dom.js';
 import { allAdded, changeList, flowPicture, inverted, legend, marksOf } from '../flows.js';
 import { cockpitLink, crumbs, heading } from '../widgets.js';
 
+/** Teams / the team / the instance, with the team's name filled in once it is known. */
 function instanceCrumbs(snapshot, instance) {
   return crumbs(
     h('a', { href: '#/' }, 'Teams'),
-    h('a', { href: `#/teams/${snapshot.teamId}` }, 'Team'),
+    teamLink(snapshot.teamId),
     instance ? h('a', { href: `#/instances/${instance.id}` }, instance.name) : null,
   );
+}
+
+function teamLink(teamId) {
+  const link = h('a', { href: `#/teams/${teamId}` }, 'Team');
+  api.get(`/teams/${api.id(teamId)}`).then((team) => (link.textContent = team.name), () => {});
+  return link;
 }
 
 async function instanceOf(snapshot) {
@@ -98,7 +105,7 @@ export async function promotionDiffPage(view, ctx) {
   const [promotionId] = ctx.params;
   const promotion = await api.get(`/promotions/${api.id(promotionId)}`);
   const header = [
-    crumbs(h('a', { href: '#/' }, 'Teams'), h('a', { href: `#/teams/${promotion.teamId}` }, 'Team'), h('a', { href: `#/pipelines/${promotion.pipelineId}` }, promotion.pipelineName)),
+    crumbs(h('a', { href: '#/' }, 'Teams'), teamLink(promotion.teamId), h('a', { href: `#/pipelines/${promotion.pipelineId}` }, promotion.pipelineName)),
     heading(`Promotion ${promotion.sourceStage.name} → ${promotion.targetStage.name}`),
     promotionFacts(promotion, ctx.session),
   ];
