@@ -35,7 +35,11 @@ class ProblemAuthenticationEntryPoint implements AuthenticationEntryPoint, Acces
       throws IOException {
     // our providers write messages meant for the caller, never with the credentials in them
     String detail = e instanceof BadCredentialsException ? e.getMessage() : SIGN_IN;
-    response.setHeader("WWW-Authenticate", "Basic realm=\"Flowgate\"");
+    // a script's request (the console sends X-Requested-With) gets no Basic challenge: the
+    // browser would answer it with its own password dialog instead of the page's sign-in form
+    if (!"XMLHttpRequest".equals(request.getHeader("X-Requested-With"))) {
+      response.setHeader("WWW-Authenticate", "Basic realm=\"Flowgate\"");
+    }
     problems.write(request, response, HttpStatus.UNAUTHORIZED, detail);
   }
 

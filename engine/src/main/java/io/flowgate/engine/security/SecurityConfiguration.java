@@ -56,6 +56,10 @@ class SecurityConfiguration {
                     // browser's password dialog over the login page
                     .requestMatchers("/camunda-welcome")
                     .permitAll()
+                    // the console's files: its page shows a sign-in form, its data comes from the
+                    // API with the session
+                    .requestMatchers("/console", "/console/**")
+                    .permitAll()
                     .requestMatchers("/v3/api-docs/**", "/swagger-ui/**", "/swagger-ui.html")
                     .permitAll()
                     // signing in and out; who is signed in (GET) needs a caller

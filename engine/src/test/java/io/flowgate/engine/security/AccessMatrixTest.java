@@ -60,6 +60,9 @@ class AccessMatrixTest extends ApiTestSupport {
       POST   /api/v1/teams/{T}/tokens          201  201  201  403  403  404  404  401  401  401  403  403  403
       GET    /api/v1/teams/{T}/tokens/{token}  200  200  200  403  403  404  404  401  401  401  403  403  403
       DELETE /api/v1/teams/{T}/tokens/{new}    204  204  204  403  403  404  404  401  401  401  403  403  403
+      GET    /api/v1/teams/{T}/device-states   200  200  200  200  200  404  404  401  401  401  200  200  200
+      GET    /api/v1/teams/{T}/rollouts        200  200  200  200  200  404  404  401  401  401  200  200  200
+      GET    /api/v1/me                        200  200  200  200  200  200  200  401  401  401  200  200  200
       GET    /api/v1/teams/{unknown}           404  404  404  404  404  404  404  401  401  401  404  404  404
       GET    /engine-rest/process-instance     200  200  200  200  200  200  200  401  401  401  403  403  403
       GET    /api/v1/audit                     200  200  403  403  403  403  200  401  401  401  403  403  403
@@ -291,6 +294,10 @@ class AccessMatrixTest extends ApiTestSupport {
                         .path("id")
                         .asText(),
                 null));
+    endpoints.put(
+        "GET /api/v1/teams/{T}/device-states", () -> new Call("GET", t + "/device-states", null));
+    endpoints.put("GET /api/v1/teams/{T}/rollouts", () -> new Call("GET", t + "/rollouts", null));
+    endpoints.put("GET /api/v1/me", () -> new Call("GET", "/api/v1/me", null));
     endpoints.put(
         "GET /api/v1/teams/{unknown}",
         () -> new Call("GET", "/api/v1/teams/0000000000000000", null));
