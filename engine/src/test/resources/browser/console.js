@@ -6,7 +6,7 @@
 // Debian's Chromium in FLOWGATE_CHROMIUM. Input (JSON on standard input):
 //   baseUrl            Flowgate, e.g. http://localhost:8080
 //   username, password
-//   scenario           create-instance | promote | rollout | viewer
+//   scenario           create-instance | promote | rollout | viewer | snapshots | audit | scale
 //   screenshotDir      where to save PNGs of the pages (console-*.png)
 //   failureScreenshot  optional: where to save a PNG of the page when something fails
 //   …                  what the scenario needs (teamId, instanceName, pipelineId, rolloutId, pages)
@@ -249,7 +249,41 @@ async function viewer(page, input) {
   return { pages: seen, auditLinkShown: await page.locator('#nav-audit').isVisible() };
 }
 
-const SCENARIOS = { 'create-instance': createInstance, promote, rollout: watchRollout, viewer, snapshots, audit };
+/**
+ * Pages of a large team opened one after the other (input.pages: [{ route, ready }]): how long
+ * each took until its `ready` selector showed, how many table rows it put into the page, and the
+ * longest task that blocked the browser meanwhile (Long Tasks API).
+ */
+async function scale(page, input) {
+  // the console routes by hash: one document for all pages, one observer for all of them
+  await page.evaluate(() => {
+    window.__longTasks = [];
+    new PerformanceObserver((list) => window.__longTasks.push(...list.getEntries().map((e) => e.duration))).observe({ type: 'longtask' });
+  });
+  const seen = {};
+  for (const { route, ready } of input.pages) {
+    await page.evaluate(() => (window.__longTasks.length = 0));
+    const started = Date.now();
+    await page.goto(`${input.baseUrl}/console/${route}`);
+    await page.locator(ready).first().waitFor();
+    const ms = Date.now() - started;
+    // a click right after: the page still answers
+    const clickStarted = Date.now();
+    await page.locator('main h1').first().click();
+    const clickMs = Date.now() - clickStarted;
+    seen[route] = {
+      ms,
+      clickMs,
+      rows: await page.locator('main tr').count(),
+      longestTaskMs: await page.evaluate(() => Math.max(0, ...window.__longTasks)),
+    };
+    log('scale', route, JSON.stringify(seen[route]));
+    await shot(page, input, `scale-${Object.keys(seen).length}`);
+  }
+  return { pages: seen };
+}
+
+const SCENARIOS = { 'create-instance': createInstance, promote, rollout: watchRollout, viewer, snapshots, audit, scale };
 
 async function main() {
   const input = JSON.parse(fs.readFileSync(0, 'utf8'));
