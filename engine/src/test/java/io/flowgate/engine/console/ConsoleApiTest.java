@@ -94,22 +94,7 @@ class ConsoleApiTest extends DeviceTestSupport {
     for (int i = 0; i < 3; i++) {
       devices.add(register(unique("gw")));
     }
-    String group =
-        expect(
-                post(
-                    "/api/v1/applications/" + application + "/device-groups",
-                    as(owner),
-                    body(
-                        "name",
-                        "Packaging",
-                        "deviceIds",
-                        List.of(id(devices.get(0)), id(devices.get(1))),
-                        "env",
-                        List.of())),
-                201)
-            .json()
-            .path("id")
-            .asText();
+    String group = group("Packaging", List.of(id(devices.get(0)), id(devices.get(1))));
     expect(heartbeat(id(devices.get(0)), token(devices.get(0)), state(null, null, "stopped")), 200);
 
     JsonNode counted =
@@ -141,16 +126,7 @@ class ConsoleApiTest extends DeviceTestSupport {
     List<String> started = new ArrayList<>();
     for (int i = 0; i < 3; i++) {
       String device = id(register(unique("gw")));
-      String group =
-          expect(
-                  post(
-                      "/api/v1/applications/" + application + "/device-groups",
-                      as(owner),
-                      body("name", "Cell " + i, "deviceIds", List.of(device), "env", List.of())),
-                  201)
-              .json()
-              .path("id")
-              .asText();
+      String group = group("Cell " + i, List.of(device));
       started.add(
           expect(
                   post(

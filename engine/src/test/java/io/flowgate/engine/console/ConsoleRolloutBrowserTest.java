@@ -40,21 +40,8 @@ class ConsoleRolloutBrowserTest extends DeviceTestSupport {
       fleet.add(credentials(register(unique("gw"))));
     }
     String group =
-        expect(
-                post(
-                    "/api/v1/applications/" + application + "/device-groups",
-                    as(owner),
-                    body(
-                        "name",
-                        "Line 1 gateways",
-                        "deviceIds",
-                        fleet.stream().map(DeviceSimulator.Credentials::deviceId).toList(),
-                        "env",
-                        List.of())),
-                201)
-            .json()
-            .path("id")
-            .asText();
+        group(
+            "Line 1 gateways", fleet.stream().map(DeviceSimulator.Credentials::deviceId).toList());
     String snapshot = snapshot("release-7", "7");
     DeviceSimulator.Settings healthy =
         DeviceSimulator.Settings.of(forgeUrl())

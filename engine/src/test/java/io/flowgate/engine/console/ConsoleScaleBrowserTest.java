@@ -32,12 +32,7 @@ class ConsoleScaleBrowserTest extends DeviceTestSupport {
         insertFleet(DEVICES, "secret-of-the-large-team").stream()
             .map(DeviceSimulator.Credentials::deviceId)
             .toList();
-    expect(
-        post(
-            "/api/v1/applications/" + application + "/device-groups",
-            as(owner),
-            body("name", "All gateways", "deviceIds", ids, "env", List.of())),
-        201);
+    group("All gateways", ids);
 
     JsonNode seen =
         ConsoleScript.run(

@@ -152,6 +152,19 @@ public abstract class DeviceTestSupport extends ApiTestSupport {
         false);
   }
 
+  /** A device group of the application with these devices and no env, made as the owner; its id. */
+  protected String group(String name, List<String> deviceIds) {
+    return expect(
+            post(
+                "/api/v1/applications/" + application + "/device-groups",
+                as(owner),
+                body("name", name, "deviceIds", deviceIds, "env", List.of())),
+            201)
+        .json()
+        .path("id")
+        .asText();
+  }
+
   protected static String id(JsonNode registration) {
     return registration.path("device").path("id").asText();
   }

@@ -51,16 +51,7 @@ class RolloutFleetBench extends DeviceTestSupport {
   void rolloutsOfTenThousandSimulatedDevices() throws Exception {
     List<DeviceSimulator.Credentials> fleet = insertFleet(DEVICES, CREDENTIAL_SECRET);
     List<String> ids = fleet.stream().map(DeviceSimulator.Credentials::deviceId).toList();
-    String group =
-        expect(
-                post(
-                    "/api/v1/applications/" + application + "/device-groups",
-                    as(owner),
-                    body("name", "Bench fleet", "deviceIds", ids, "env", List.of())),
-                201)
-            .json()
-            .path("id")
-            .asText();
+    String group = group("Bench fleet", ids);
     List<String> snapshots = new ArrayList<>();
     for (int i = 0; i <= 2 * REPEATS; i++) {
       snapshots.add(snapshot("bench-" + i, Integer.toString(i)));

@@ -297,18 +297,6 @@ class RolloutSimulatedFleetTest extends DeviceTestSupport {
     return fleet;
   }
 
-  private String group(String name, List<String> deviceIds) {
-    return expect(
-            post(
-                "/api/v1/applications/" + application + "/device-groups",
-                as(owner),
-                body("name", name, "deviceIds", deviceIds, "env", List.of())),
-            201)
-        .json()
-        .path("id")
-        .asText();
-  }
-
   private String rollout(String group, String snapshot, boolean gate) {
     return rollout(group, snapshot, gate, "PT0S");
   }
