@@ -30,7 +30,7 @@ def minutes(seconds):
 
 def main():
     p = argparse.ArgumentParser()
-    for name in ("manifest", "results", "selected", "started", "load-before", "load-after",
+    for name in ("manifest", "results", "root", "selected", "started", "load-before", "load-after",
                  "commit", "jdk", "docker"):
         p.add_argument("--" + name, default="")
     p.add_argument("--quick", type=int, default=0)
@@ -55,7 +55,7 @@ def main():
             # only results this invocation wrote (not an older file left in place)
             started = datetime.fromisoformat(args.started.replace("Z", "+00:00")).timestamp()
             if os.path.getmtime(path) >= started:
-                entry["results"] = os.path.relpath(path, os.path.dirname(args.results.rstrip("/")))
+                entry["results"] = os.path.relpath(path, args.root or os.getcwd())
                 try:
                     with open(path) as f:
                         doc = json.load(f)
@@ -107,7 +107,8 @@ def main():
         "|---|---|---:|---|---:|",
     ]
     for b in benches:
-        wall = "-" if b.get("wallSeconds") is None else minutes(b["wallSeconds"])
+        wall = ("-" if b.get("wallSeconds") is None or b["status"] == "missing"
+                else minutes(b["wallSeconds"]))
         status = b["status"] + (f" (exit {b['exitCode']})" if b["status"] == "failed" else "")
         if b["status"] == "missing":
             status = "MISSING: no bench/" + b["name"] + "/run"
