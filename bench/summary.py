@@ -48,6 +48,7 @@ def main():
         entry = runs.get(name, {"name": name, "status": "not run", "exitCode": None,
                                 "wallSeconds": None, "args": ""})
         entry = dict(entry)
+        notes = [entry["note"]] if entry.get("note") else []
         entry["results"] = None
         entry["figures"] = 0
         path = os.path.join(args.results, name + ".json")
@@ -61,12 +62,14 @@ def main():
                         doc = json.load(f)
                     found = doc.get("figures") or []
                     if not found:
-                        entry["note"] = "its results have no \"figures\""
+                        notes.append("its results have no \"figures\"")
                     for fig in found:
                         figures.append(dict(fig, bench=name))
                     entry["figures"] = len(found)
                 except (OSError, ValueError) as e:
-                    entry["note"] = f"unreadable results: {e}"
+                    notes.append(f"unreadable results: {e}")
+        if notes:
+            entry["note"] = "; ".join(notes)
         benches.append(entry)
 
     machine = {
