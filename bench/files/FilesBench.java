@@ -1,5 +1,7 @@
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -24,6 +26,7 @@ import java.util.SplittableRandom;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import com.sun.net.httpserver.HttpServer;
 
 /**
  * The measuring half of {@code bench/files/run}: against a running Flowgate, streams generated
@@ -32,8 +35,9 @@ import java.util.regex.Pattern;
  * heap in use and live heap after GC (from its GC log), peak resident memory. JDK only; started
  * with {@code java FilesBench.java}.
  *
- * <p>Arguments: {@code --api URL --results DIR [--size BYTES] [--gc-log FILE] [--engine-pid PID]
- * [--heap-max TEXT]}. Environment: {@code BENCH_ADMIN_PASSWORD}, optionally {@code
+ * <p>Arguments: {@code --api URL --results DIR [--size BYTES] [--repeats N] [--gc-log FILE]
+ * [--engine-pid PID] [--heap-max TEXT]}. Each repeat uploads and downloads both files, then the
+ * same bytes through a minimal HTTP file server (the baseline). Environment: {@code BENCH_ADMIN_PASSWORD}, optionally {@code
  * BENCH_ENGINE_COMMIT}, {@code BENCH_RUNTIME}.
  *
  * <p>Exit code 0: every transfer succeeded with matching SHA-256; 1: one failed; 2: wrong
@@ -59,12 +63,13 @@ public class FilesBench {
       options.put(args[i], args[i + 1]);
     }
     if (!options.containsKey("--api") || !options.containsKey("--results")) {
-      System.err.println("usage: FilesBench --api URL --results DIR [--size BYTES] [--gc-log FILE]"
-          + " [--engine-pid PID] [--heap-max TEXT]");
+      System.err.println("usage: FilesBench --api URL --results DIR [--size BYTES] [--repeats N]"
+          + " [--gc-log FILE] [--engine-pid PID] [--heap-max TEXT]");
       System.exit(2);
     }
     api = options.get("--api");
     long size = Long.parseLong(options.getOrDefault("--size", Long.toString(1L << 30)));
+    int repeats = Integer.parseInt(options.getOrDefault("--repeats", "3"));
     Path gcLog = options.containsKey("--gc-log") ? Path.of(options.get("--gc-log")) : null;
     String pid = options.get("--engine-pid");
     authorization =
@@ -96,20 +101,55 @@ public class FilesBench {
       Thread.sleep(5000);
       return new Transfer(0, null, null, true, "");
     });
+    idle.put("repeat", 0);
+    idle.put("kind", "idle");
     phases.add(idle);
-    for (String[] upload : new String[][] {{"with-length.bin", "true"}, {"chunked.bin", "false"}}) {
-      String path = files + upload[0];
-      boolean withLength = Boolean.parseBoolean(upload[1]);
-      long seed = withLength ? 1 : 2;
-      Map<String, Object> up = phase(
-          "upload, " + (withLength ? "Content-Length" : "chunked (no Content-Length)"),
-          gcLog, pid, () -> upload(path, size, seed, withLength));
-      Map<String, Object> down = phase("download " + upload[0], gcLog, pid,
-          () -> download(path, size, (String) ((Map<?, ?>) up.get("transfer")).get("sha256")));
-      phases.add(up);
-      phases.add(down);
-      ok &= (Boolean) ((Map<?, ?>) up.get("transfer")).get("ok");
-      ok &= (Boolean) ((Map<?, ?>) down.get("transfer")).get("ok");
+    Path baselineDir = Files.createTempDirectory("files-bench-baseline");
+    HttpServer baseline = baselineServer(baselineDir);
+    String baselineApi = "http://127.0.0.1:" + baseline.getAddress().getPort();
+    try {
+      for (int repeat = 1; repeat <= repeats; repeat++) {
+        String run = "run " + repeat + ": ";
+        for (String[] upload :
+            new String[][] {{"with-length.bin", "true"}, {"chunked.bin", "false"}}) {
+          String path = files + upload[0];
+          boolean withLength = Boolean.parseBoolean(upload[1]);
+          long seed = withLength ? 1 : 2;
+          Map<String, Object> up = phase(
+              run + "upload, " + (withLength ? "Content-Length" : "chunked (no Content-Length)"),
+              gcLog, pid, () -> upload(api, path, size, seed, withLength));
+          Map<String, Object> down = phase(run + "download " + upload[0], gcLog, pid,
+              () -> download(api, path, size,
+                  (String) ((Map<?, ?>) up.get("transfer")).get("sha256")));
+          up.put("repeat", repeat);
+          up.put("kind", withLength ? "upload" : "upload-chunked");
+          down.put("repeat", repeat);
+          down.put("kind", "download");
+          phases.add(up);
+          phases.add(down);
+          ok &= (Boolean) ((Map<?, ?>) up.get("transfer")).get("ok");
+          ok &= (Boolean) ((Map<?, ?>) down.get("transfer")).get("ok");
+        }
+        // the baseline: the same bytes, the same client, a minimal HTTP file server
+        Map<String, Object> up = phase(run + "baseline upload (JDK HttpServer to a file)",
+            null, null, () -> upload(baselineApi, "/baseline.bin", size, 3, true));
+        Map<String, Object> down = phase(run + "baseline download (JDK HttpServer from a file)",
+            null, null, () -> download(baselineApi, "/baseline.bin", size,
+                (String) ((Map<?, ?>) up.get("transfer")).get("sha256")));
+        up.put("repeat", repeat);
+        up.put("kind", "baseline-upload");
+        down.put("repeat", repeat);
+        down.put("kind", "baseline-download");
+        phases.add(up);
+        phases.add(down);
+        ok &= (Boolean) ((Map<?, ?>) up.get("transfer")).get("ok");
+        ok &= (Boolean) ((Map<?, ?>) down.get("transfer")).get("ok");
+        Files.deleteIfExists(baselineDir.resolve("baseline.bin"));
+      }
+    } finally {
+      baseline.stop(0);
+      Files.deleteIfExists(baselineDir.resolve("baseline.bin"));
+      Files.deleteIfExists(baselineDir);
     }
 
     Map<String, Object> result = new LinkedHashMap<>();
@@ -120,6 +160,11 @@ public class FilesBench {
     result.put("runtime", System.getenv().getOrDefault("BENCH_RUNTIME", "auto"));
     result.put("instanceState", state);
     result.put("fileBytes", size);
+    result.put("repeats", repeats);
+    result.put("baseline", "the same client and generated bytes through a minimal HTTP file server"
+        + " in the bench's JVM (JDK HttpServer on 127.0.0.1: PUT hashes the body with SHA-256 and"
+        + " writes it to a file in the same temporary folder as the engine's data; GET streams"
+        + " the file back with Content-Length): no authentication, no object store, no multipart");
     result.put("peakRssMiB", pid == null ? null : procStatusMiB(pid, "VmHWM"));
     result.put("phases", phases);
     result.put("allSha256Match", ok);
@@ -186,13 +231,54 @@ public class FilesBench {
     phase.put("maxRssMiB", pid == null ? null : maxRss[0]);
     say(name + ": " + (transfer.seconds() == null ? "" : String.format(Locale.ROOT, "%.1f s, ",
         transfer.seconds())) + (t.get("mibPerSecond") == null ? "" : t.get("mibPerSecond")
-        + " MiB/s, ") + "heap peak " + gc.get("peakUsedMiB") + " MiB, live after GC at most "
-        + gc.get("maxAfterGcMiB") + " MiB, RSS up to " + maxRss[0] + " MiB"
+        + " MiB/s, ") + (pid == null ? "" : "heap peak " + gc.get("peakUsedMiB")
+        + " MiB, live after GC at most " + gc.get("maxAfterGcMiB") + " MiB, RSS up to "
+        + maxRss[0] + " MiB")
         + (transfer.ok() ? "" : " FAILED: " + transfer.note()));
     return phase;
   }
 
-  static Transfer upload(String path, long size, long seed, boolean withLength) throws Exception {
+  /**
+   * The baseline's server: PUT /name hashes the body and writes it to a file, answers 201 with
+   * {"sha256": ...}; GET /name streams the file with Content-Length.
+   */
+  static HttpServer baselineServer(Path dir) throws IOException {
+    HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 16);
+    server.createContext("/", exchange -> {
+      try (exchange) {
+        Path file = dir.resolve(exchange.getRequestURI().getPath().substring(1));
+        if ("PUT".equals(exchange.getRequestMethod())) {
+          MessageDigest sha256 = MessageDigest.getInstance("SHA-256");
+          try (InputStream in = exchange.getRequestBody();
+              OutputStream out = Files.newOutputStream(file)) {
+            byte[] buffer = new byte[BUFFER];
+            for (int n; (n = in.read(buffer)) > 0; ) {
+              sha256.update(buffer, 0, n);
+              out.write(buffer, 0, n);
+            }
+          }
+          byte[] body = ("{\"sha256\":\"" + HexFormat(sha256.digest()) + "\"}")
+              .getBytes(StandardCharsets.UTF_8);
+          exchange.getResponseHeaders().set("Content-Type", "application/json");
+          exchange.sendResponseHeaders(201, body.length);
+          exchange.getResponseBody().write(body);
+        } else {
+          exchange.sendResponseHeaders(200, Files.size(file));
+          try (OutputStream out = exchange.getResponseBody()) {
+            Files.copy(file, out);
+          }
+        }
+      } catch (Exception e) {
+        say("baseline server: " + e);
+      }
+    });
+    server.setExecutor(java.util.concurrent.Executors.newFixedThreadPool(2));
+    server.start();
+    return server;
+  }
+
+  static Transfer upload(String api, String path, long size, long seed, boolean withLength)
+      throws Exception {
     Generated body = new Generated(size, seed);
     HttpRequest.BodyPublisher stream = HttpRequest.BodyPublishers.ofInputStream(() -> body);
     HttpRequest request = HttpRequest.newBuilder(URI.create(api + path))
@@ -215,7 +301,8 @@ public class FilesBench {
                 + sent + " vs stored " + stored + ": " + response.body());
   }
 
-  static Transfer download(String path, long size, String expected) throws Exception {
+  static Transfer download(String api, String path, long size, String expected)
+      throws Exception {
     HttpRequest request = HttpRequest.newBuilder(URI.create(api + path))
         .header("Authorization", authorization)
         .timeout(Duration.ofMinutes(30))

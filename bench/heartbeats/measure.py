@@ -13,6 +13,9 @@ import threading
 import time
 from datetime import datetime, timezone
 
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
+from figures import append_md, figure  # noqa: E402  (bench/figures.py)
+
 TICK = os.sysconf("SC_CLK_TCK")
 
 
@@ -167,8 +170,9 @@ def main():
     say(f"warm-up: {args.warmup} s of heartbeats")
     warm = run_wrk(args, "heartbeat", args.warmup)
     say(f"  warm-up: {warm['perSecond']}/s, p99 {warm['p99Ms']} ms, {warm['errors']} errors")
-    say("warm-up: 15 s of the baseline")
-    run_wrk(args, "baseline", 15)
+    base_warmup = min(15, args.warmup)
+    say(f"warm-up: {base_warmup} s of the baseline")
+    run_wrk(args, "baseline", base_warmup)
     runs = {"heartbeat": [], "baseline": []}
     for i in range(1, args.runs + 1):
         for mode in ("heartbeat", "baseline"):
@@ -205,6 +209,24 @@ def main():
         "summary": agg,
         "runs": runs,
     }
+    hb_runs, base_runs = runs["heartbeat"], runs["baseline"]
+    base_name = "GET /actuator/health/liveness, same connections"
+    rate = figure(f"heartbeats: {args.device_count:,} devices, requests/s", "requests/s",
+                  [r["perSecond"] for r in hb_runs], True,
+                  (base_name, [r["perSecond"] for r in base_runs]), ">= 20,000/s",
+                  hb["perSecond"]["median"] >= 20000)
+    p50 = figure("heartbeats: p50 latency", "ms", [r["p50Ms"] for r in hb_runs], False,
+                 (base_name, [r["p50Ms"] for r in base_runs]))
+    p99 = figure("heartbeats: p99 latency", "ms", [r["p99Ms"] for r in hb_runs], False,
+                 (base_name, [r["p99Ms"] for r in base_runs]), "< 50 ms",
+                 hb["p99Ms"]["median"] < 50)
+    errors = figure("heartbeats: errors per run", "requests", [r["errors"] for r in hb_runs],
+                    False, (base_name, [r["errors"] for r in base_runs]), "0",
+                    hb["errors"]["max"] == 0)
+    cpu = figure("heartbeats: engine CPU per request", "us", [r["engineCpuUsPerRequest"]
+                 for r in hb_runs], False, (base_name, [r["engineCpuUsPerRequest"]
+                                                        for r in base_runs]))
+    doc["figures"] = [rate, p50, p99, errors, cpu]
     os.makedirs(args.results, exist_ok=True)
     with open(os.path.join(args.results, "heartbeats.json"), "w") as f:
         json.dump(doc, f, indent=2)
@@ -249,6 +271,7 @@ def main():
     ]
     with open(os.path.join(args.results, "heartbeats.md"), "w") as f:
         f.write("\n".join(line for line in lines if line is not None) + "\n")
+    append_md(os.path.join(args.results, "heartbeats.md"), doc["figures"])
     print("\n".join(lines))
 
 

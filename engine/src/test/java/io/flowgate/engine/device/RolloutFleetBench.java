@@ -22,8 +22,11 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
+import org.springframework.transaction.PlatformTransactionManager;
+import org.springframework.transaction.support.TransactionTemplate;
 
 /**
  * The benchmark of bench/rollout (not a test: surefire's default includes do not match the name,
@@ -32,15 +35,24 @@ import org.springframework.test.context.DynamicPropertySource;
  * and three-wave rollouts (waves [1, 10, 100]) with successThreshold 95, errorThreshold 5,
  * minFinished 20. Per wave: the time from its start to its judgement (audit log), devices reached
  * per minute, when the agents had the snapshot (as the simulator sees them), heartbeat latency as
- * the agents saw it, the CPU and resident memory of the engine and of the simulator. Writes
- * rollout.json and rollout.md to {@code -Dbench.results}.
+ * the agents saw it, the CPU and resident memory of the engine and of the simulator.
+ *
+ * <p>The baseline, in the same run: after each pair of rollouts, a new snapshot is set as the
+ * target of all the devices directly, the way a wave sets it ({@link
+ * DeviceService#setTarget(java.util.Collection, String)} in chunks of 1,000 in one transaction, as
+ * {@code RolloutSteps.startWave} does) but without the process, its plan, audit and judgement, and
+ * timed until every agent runs it. Writes rollout.json and rollout.md to {@code -Dbench.results}.
  */
 @EnabledIfSystemProperty(named = "bench", matches = "true")
 class RolloutFleetBench extends DeviceTestSupport {
 
   private static final int DEVICES = Integer.getInteger("bench.devices", 10_000);
   private static final int REPEATS = Integer.getInteger("bench.repeats", 3);
+  private static final int FLEET_WARMUP_SECONDS = Integer.getInteger("bench.fleetWarmup", 40);
   private static final String CREDENTIAL_SECRET = "bench-credential-secret";
+
+  @Autowired private DeviceService deviceService;
+  @Autowired private PlatformTransactionManager transactions;
 
   @DynamicPropertySource
   static void jobsRun(DynamicPropertyRegistry registry) {
@@ -53,15 +65,19 @@ class RolloutFleetBench extends DeviceTestSupport {
     List<String> ids = fleet.stream().map(DeviceSimulator.Credentials::deviceId).toList();
     String group = group("Bench fleet", ids);
     List<String> snapshots = new ArrayList<>();
-    for (int i = 0; i <= 2 * REPEATS; i++) {
+    for (int i = 0; i <= 3 * REPEATS; i++) {
       snapshots.add(snapshot("bench-" + i, Integer.toString(i)));
     }
     removeInstances();
     List<Map<String, Object>> rollouts = new ArrayList<>();
+    List<Map<String, Object>> direct = new ArrayList<>();
     Map<String, Object> idle;
     try (RemoteFleet simulator = RemoteFleet.start(forgeUrl().toString(), fleet)) {
-      say("simulator started in its own JVM; 40 s of heartbeats before the first rollout");
-      Thread.sleep(40_000);
+      say(
+          "simulator started in its own JVM; "
+              + FLEET_WARMUP_SECONDS
+              + " s of heartbeats before the first rollout");
+      Thread.sleep(FLEET_WARMUP_SECONDS * 1000L);
       simulator.latency();
       idle = cpuOver(Duration.ofSeconds(10), simulator);
       idle.putAll(simulator.latency());
@@ -79,11 +95,12 @@ class RolloutFleetBench extends DeviceTestSupport {
                 List.of(1, 10, 100),
                 simulator,
                 "three waves " + repeat));
+        direct.add(direct(ids, snapshots.get(next++), simulator, "direct " + repeat));
       }
       long[] stats = simulator.stats();
       say("agents that stopped: " + stats[0] + ", failed requests: " + stats[1]);
       say("the agents' last errors: " + simulator.errors());
-      write(idle, rollouts, stats[0], stats[1], stats[2]);
+      write(idle, rollouts, direct, stats[0], stats[1], stats[2]);
       assertThat(stats[0]).isZero();
     }
   }
@@ -340,6 +357,54 @@ class RolloutFleetBench extends DeviceTestSupport {
     return result;
   }
 
+  /**
+   * The baseline: the snapshot set as every device's target directly, as a wave sets it, without
+   * the rollout process; timed until every simulated agent runs it.
+   */
+  private Map<String, Object> direct(
+      List<String> ids, String snapshot, RemoteFleet simulator, String name) throws Exception {
+    simulator.latency();
+    Cpu before = Cpu.now(simulator);
+    long rssMax = 0;
+    long simulatorRssMax = 0;
+    Instant requested = Instant.now();
+    new TransactionTemplate(transactions)
+        .executeWithoutResult(
+            status -> {
+              for (int from = 0; from < ids.size(); from += 1000) {
+                deviceService.setTarget(
+                    ids.subList(from, Math.min(ids.size(), from + 1000)), snapshot);
+              }
+            });
+    Instant set = Instant.now();
+    Instant allHave;
+    long deadline = System.nanoTime() + Duration.ofMinutes(6).toNanos();
+    while (true) {
+      rssMax = Math.max(rssMax, rssKb("self"));
+      simulatorRssMax = Math.max(simulatorRssMax, rssKb(Long.toString(simulator.pid())));
+      if (simulator.count(snapshot) == DEVICES) {
+        allHave = Instant.now();
+        break;
+      }
+      assertThat(System.nanoTime()).as(name + ": all agents on the snapshot").isLessThan(deadline);
+      Thread.sleep(100);
+    }
+    Cpu after = Cpu.now(simulator);
+    Map<String, Object> result = new LinkedHashMap<>();
+    result.put("name", name);
+    result.put("setTargetsSeconds", seconds(requested, set));
+    Double wall = seconds(requested, allHave);
+    result.put("requestToAllAgentsHaveSnapshotSeconds", wall);
+    result.put(
+        "devicesPerMinute", wall == null || wall == 0 ? null : Math.round(DEVICES * 60 / wall));
+    result.putAll(before.until(after));
+    result.putAll(simulator.latency());
+    result.put("engineRssMaxMiB", rssMax / 1024);
+    result.put("simulatorRssMaxMiB", simulatorRssMax / 1024);
+    say(name + ": " + result);
+    return result;
+  }
+
   private static Double seconds(Instant from, Instant to) {
     return from == null || to == null
         ? null
@@ -427,6 +492,7 @@ class RolloutFleetBench extends DeviceTestSupport {
   private void write(
       Map<String, Object> idle,
       List<Map<String, Object>> rollouts,
+      List<Map<String, Object>> direct,
       long fatal,
       long failedRequests,
       long heartbeats)
@@ -566,7 +632,33 @@ class RolloutFleetBench extends DeviceTestSupport {
         }
       }
     }
+    ObjectNode directSummary = doc.putObject("directSummary");
+    for (String key :
+        List.of(
+            "setTargetsSeconds",
+            "requestToAllAgentsHaveSnapshotSeconds",
+            "devicesPerMinute",
+            "heartbeatP99Ms",
+            "engineCpuCores",
+            "machineBusyCores")) {
+      directSummary.set(key, stats(direct, key));
+    }
+    md.append("\nBaseline, the same snapshot set as every device's target directly (as a wave sets")
+        .append(" it, without the process): targets set in ")
+        .append(cell(directSummary.path("setTargetsSeconds")))
+        .append(" s, all agents on the snapshot after ")
+        .append(cell(directSummary.path("requestToAllAgentsHaveSnapshotSeconds")))
+        .append(" s, ")
+        .append(cell(directSummary.path("devicesPerMinute")))
+        .append(" devices/min, heartbeat p99 ")
+        .append(cell(directSummary.path("heartbeatP99Ms")))
+        .append(" ms, engine ")
+        .append(cell(directSummary.path("engineCpuCores")))
+        .append(" cores, machine ")
+        .append(cell(directSummary.path("machineBusyCores")))
+        .append(" cores busy.\n");
     doc.set("rollouts", JSON.valueToTree(rollouts));
+    doc.set("direct", JSON.valueToTree(direct));
     Files.writeString(
         dir.resolve("rollout.json"),
         JSON.writerWithDefaultPrettyPrinter().writeValueAsString(doc) + "\n",
