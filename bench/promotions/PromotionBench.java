@@ -193,10 +193,12 @@ public class PromotionBench {
       return load(began);
     }
 
-    say("warm-up (untimed): 2 promotions, " + baselineProcesses + " baseline processes");
+    // the baseline's requests are short: a larger warm-up lets the JIT settle before they count
+    int warmBaselineProcesses = Math.max(100, baselineProcesses);
+    say("warm-up (untimed): 2 promotions, " + warmBaselineProcesses + " baseline processes");
     deployBaseline();
     Run warmPromotions = promotionRun(Math.min(2, promotions), Math.min(2, concurrency));
-    Run warmBaseline = baselineRun(baselineProcesses);
+    Run warmBaseline = baselineRun(warmBaselineProcesses);
     if (warmPromotions.failed() > 0 || warmBaseline.failed() > 0) {
       say("warm-up failed: " + firstError(warmPromotions) + " " + firstError(warmBaseline));
     }
