@@ -231,19 +231,22 @@ public final class DockerRuntime implements InstanceRuntime, AutoCloseable {
           client.createVolumeCmd().withName(volume).withLabels(spec.labels()).exec();
           String id;
           try {
-            id =
-                client
-                    .createContainerCmd(spec.image())
-                    .withName(spec.name())
-                    .withEnv(environment(spec))
-                    .withLabels(spec.labels())
-                    .withHostConfig(hostConfig(spec, volume))
-                    .exec()
-                    .getId();
+            id = createContainer(spec, volume);
           } catch (ConflictException e) {
-            // The name is taken: an earlier attempt of this step already created it.
-            id = client.inspectContainerCmd(spec.name()).exec().getId();
-            log.debug("Container {} already exists as {}", spec.name(), id);
+            // The name is taken: an earlier attempt of this step already created it. One that never
+            // started may be half made (dockerd stopped while it copied the image's files), so it
+            // is made again; one that runs is used as it is.
+            InspectContainerResponse earlier = client.inspectContainerCmd(spec.name()).exec();
+            String status = earlier.getState() == null ? null : earlier.getState().getStatus();
+            if ("created".equals(status) || "dead".equals(status)) {
+              log.info(
+                  "Container {} of an earlier attempt ({}) is made again", spec.name(), status);
+              client.removeContainerCmd(earlier.getId()).withForce(true).exec();
+              id = createContainer(spec, volume);
+            } else {
+              id = earlier.getId();
+              log.debug("Container {} already exists as {}", spec.name(), id);
+            }
           } catch (NotFoundException e) {
             throw new ImageNotFoundException(spec.image());
           }
@@ -252,6 +255,17 @@ public final class DockerRuntime implements InstanceRuntime, AutoCloseable {
           }
           return id;
         });
+  }
+
+  private String createContainer(ContainerSpec spec, String volume) {
+    return client
+        .createContainerCmd(spec.image())
+        .withName(spec.name())
+        .withEnv(environment(spec))
+        .withLabels(spec.labels())
+        .withHostConfig(hostConfig(spec, volume))
+        .exec()
+        .getId();
   }
 
   private static List<String> environment(ContainerSpec spec) {

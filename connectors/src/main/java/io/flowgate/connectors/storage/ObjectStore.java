@@ -340,7 +340,8 @@ public final class ObjectStore implements AutoCloseable {
   }
 
   private static boolean isNotFound(Exception e) {
-    return NOT_FOUND_CODES.contains(errorCode(e));
+    String code = errorCode(e);
+    return code != null && NOT_FOUND_CODES.contains(code); // Set.of refuses to look up null
   }
 
   private static String errorCode(Exception e) {

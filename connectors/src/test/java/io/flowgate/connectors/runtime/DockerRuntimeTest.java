@@ -224,8 +224,20 @@ class DockerRuntimeTest {
             .trustedCertificates(ContainerSpecTest.PEM)
             .build();
 
+    String first = docker.create(spec);
+    // a retried create finds a container that never started: it may be half made, so it is made
+    // again (and gets the certificates again)
     String id = docker.create(spec);
-    assertThat(docker.create(spec)).as("a retried create").isEqualTo(id);
+    assertThat(id).as("a retried create").isNotEqualTo(first);
+    assertThat(
+            docker
+                .dockerClient()
+                .listContainersCmd()
+                .withShowAll(true)
+                .withIdFilter(List.of(first))
+                .exec())
+        .as("the first attempt's container")
+        .isEmpty();
 
     assertThat(docker.dockerClient().inspectContainerCmd(id).exec().getConfig().getEnv())
         .contains("NODE_EXTRA_CA_CERTS=" + DockerRuntime.TRUSTED_CERTIFICATES_PATH);

@@ -187,6 +187,22 @@ class ObjectStoreTest {
     }
   }
 
+  /** A store that is down is a storage failure, for calls naming a key too (was a NPE). */
+  @Test
+  void callsOnAKeyFailAsStorageFailuresWhenNothingListens() {
+    ObjectStoreSettings nowhere =
+        new ObjectStoreSettings(
+            URI.create("http://127.0.0.1:" + FreePort.find()), "key", "secret", "bucket", null);
+    try (ObjectStore unreachable = new ObjectStore(nowhere)) {
+      assertThatThrownBy(() -> unreachable.put("snapshots/a.json", new byte[] {1}, "text/plain"))
+          .isExactlyInstanceOf(ObjectStoreException.class)
+          .hasMessageContaining("unreachable");
+      assertThatThrownBy(() -> unreachable.stat("snapshots/a.json"))
+          .isExactlyInstanceOf(ObjectStoreException.class)
+          .hasMessageContaining("unreachable");
+    }
+  }
+
   @Test
   void wrongCredentialsFailWithoutPrintingTheSecret() {
     ObjectStoreSettings good = store.settings();

@@ -15,6 +15,7 @@ import java.util.Arrays;
 import java.util.Collection;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -85,6 +86,15 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
   @ExceptionHandler(Exception.class)
   ResponseEntity<Object> unexpected(Exception e, WebRequest request) throws Exception {
     abortIfCommitted(e, request);
+    Optional<String> unavailable = Unavailable.detail(e);
+    if (unavailable.isPresent()) {
+      // PostgreSQL or the object store down: the transaction was rolled back, the caller may retry
+      log.warn("{} answered 503: {}", describe(request), e.toString());
+      ProblemDetail body =
+          ProblemDetail.forStatusAndDetail(HttpStatus.SERVICE_UNAVAILABLE, unavailable.get());
+      body.setTitle("Service unavailable");
+      return respond(body, HttpStatus.SERVICE_UNAVAILABLE, request);
+    }
     log.error("Unexpected error on {}", describe(request), e);
     ProblemDetail body =
         ProblemDetail.forStatusAndDetail(

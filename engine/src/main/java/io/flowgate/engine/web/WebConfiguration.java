@@ -37,6 +37,16 @@ class WebConfiguration {
     return registration;
   }
 
+  /** Before Spring Security: signing in needs the database too. */
+  @Bean
+  FilterRegistrationBean<UnavailableFilter> unavailableFilter(ProblemResponses problems) {
+    FilterRegistrationBean<UnavailableFilter> registration =
+        new FilterRegistrationBean<>(new UnavailableFilter(problems));
+    registration.addUrlPatterns("/api/*");
+    registration.setOrder(SecurityProperties.DEFAULT_FILTER_ORDER - 1);
+    return registration;
+  }
+
   /**
    * Spring's own, except that a file sent with {@code application/x-www-form-urlencoded} (curl's
    * default for {@code --data-binary}) is a file, not form fields read into memory.

@@ -29,6 +29,12 @@ class NodeJobLocks extends AbstractProcessEnginePlugin {
     this.nodeName = nodeName;
   }
 
+  /** The node's name also in the job log and metrics, where Cockpit shows who ran a job. */
+  @Override
+  public void preInit(ProcessEngineConfigurationImpl configuration) {
+    configuration.setHostname(nodeName);
+  }
+
   @Override
   public void postInit(ProcessEngineConfigurationImpl configuration) {
     configuration.getJobExecutor().setLockOwner(nodeName);

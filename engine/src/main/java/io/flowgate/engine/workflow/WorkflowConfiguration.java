@@ -3,9 +3,12 @@ package io.flowgate.engine.workflow;
 import io.flowgate.engine.FlowgateProperties;
 import java.io.IOException;
 import java.net.InetAddress;
+import java.util.Set;
 import org.camunda.bpm.engine.impl.cfg.AbstractProcessEnginePlugin;
 import org.camunda.bpm.engine.impl.cfg.ProcessEngineConfigurationImpl;
 import org.camunda.bpm.engine.impl.cfg.ProcessEnginePlugin;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
@@ -26,6 +29,13 @@ class WorkflowConfiguration {
       name = host + ":" + Integer.toHexString(folder.hashCode());
     }
     return new NodeJobLocks(name.strip());
+  }
+
+  /** Only for the fault suite: see {@link FaultPoints}. */
+  @Bean
+  @ConditionalOnProperty("flowgate.faults.hold-at")
+  ProcessEnginePlugin faultPoints(@Value("${flowgate.faults.hold-at}") Set<String> points) {
+    return new FaultPoints(points);
   }
 
   @Bean

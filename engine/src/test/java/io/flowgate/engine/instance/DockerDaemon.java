@@ -15,7 +15,7 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  * Stops and starts the machine's dockerd the way {@code ./flowgate test} starts it, for failure
  * injection. Only possible as root with a dockerd that wrote {@code /var/run/docker.pid}.
  */
-final class DockerDaemon {
+public final class DockerDaemon {
 
   private static final Path PID_FILE = Path.of("/var/run/docker.pid");
   private static final File LOG = new File("/var/log/flowgate-dockerd.log");
@@ -32,7 +32,7 @@ final class DockerDaemon {
   }
 
   /** Why this process cannot stop and start dockerd, or empty when it can. */
-  static Optional<String> whyNotControllable() {
+  public static Optional<String> whyNotControllable() {
     if (!"root".equals(System.getProperty("user.name"))) {
       return Optional.of("stopping dockerd needs root");
     }
@@ -42,7 +42,7 @@ final class DockerDaemon {
     return Optional.empty();
   }
 
-  static void stop() {
+  public static void stop() {
     ProcessHandle daemon =
         pid().flatMap(ProcessHandle::of).orElseThrow(() -> new IllegalStateException("no dockerd"));
     daemon.destroy();
@@ -55,7 +55,7 @@ final class DockerDaemon {
     }
   }
 
-  static void start() throws IOException {
+  public static void start() throws IOException {
     Files.deleteIfExists(PID_FILE);
     new ProcessBuilder(
             "setsid",

@@ -10,7 +10,7 @@ import java.util.List;
 import java.util.Map;
 
 /** Flows that answer GET /hello with a fixed text, to tell which version an instance runs. */
-final class HelloFlows {
+public final class HelloFlows {
 
   private static final HttpClient HTTP =
       HttpClient.newBuilder()
@@ -21,7 +21,7 @@ final class HelloFlows {
   private HelloFlows() {}
 
   /** http in GET /hello → change (payload = answer) → http response, on tab "tab.hello". */
-  static List<Object> answering(String answer) {
+  public static List<Object> answering(String answer) {
     return List.of(
         Map.of("id", "tab.hello", "type", "tab", "label", "Hello"),
         Map.of(
@@ -74,7 +74,7 @@ final class HelloFlows {
   }
 
   /** Status and body of GET /hello of the Node-RED listening on the port. */
-  static String ask(int port) throws IOException, InterruptedException {
+  public static String ask(int port) throws IOException, InterruptedException {
     HttpResponse<String> response =
         HTTP.send(
             HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/hello"))
