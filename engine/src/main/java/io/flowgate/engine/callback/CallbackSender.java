@@ -15,6 +15,7 @@ import java.util.HexFormat;
 import java.util.Map;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
+import org.camunda.bpm.engine.delegate.DelegateExecution;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
@@ -29,6 +30,7 @@ import org.springframework.stereotype.Component;
 public class CallbackSender {
 
   public static final String SIGNATURE_HEADER = "X-Flowgate-Signature";
+  public static final String DELIVERY_HEADER = "X-Flowgate-Delivery";
   private static final Logger log = LoggerFactory.getLogger(CallbackSender.class);
 
   private final CallbackSecrets secrets;
@@ -48,8 +50,19 @@ public class CallbackSender {
             .build();
   }
 
-  /** Sends {@code payload} as JSON to {@code url}, signed with the team's secret. */
-  public void send(String teamId, String url, Map<String, Object> payload) {
+  /** The delivery id of a callback sent by this step of this process instance. */
+  public static String deliveryId(DelegateExecution execution) {
+    return execution.getProcessInstanceId() + "/" + execution.getCurrentActivityId();
+  }
+
+  /**
+   * Sends {@code payload} as JSON to {@code url}, signed with the team's secret. {@code deliveryId}
+   * names the step that sends it and stays the same when the step is retried (after a failed
+   * attempt or a crash between sending and recording it), so a receiver can drop a repeat: in the
+   * body as {@code deliveryId} and in the header {@value #DELIVERY_HEADER}.
+   */
+  public void send(String teamId, String url, String deliveryId, Map<String, Object> payload) {
+    payload.put("deliveryId", deliveryId);
     byte[] body;
     try {
       body = json.writeValueAsBytes(payload);
@@ -62,6 +75,7 @@ public class CallbackSender {
             .header("Content-Type", "application/json")
             .header("User-Agent", "Flowgate")
             .header(SIGNATURE_HEADER, "sha256=" + sign(secrets.of(teamId), body))
+            .header(DELIVERY_HEADER, deliveryId)
             .POST(HttpRequest.BodyPublishers.ofByteArray(body))
             .build();
     HttpResponse<Void> response;

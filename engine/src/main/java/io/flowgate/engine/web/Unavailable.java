@@ -27,9 +27,6 @@ final class Unavailable {
       if (cause instanceof ObjectStoreException && !(cause instanceof ObjectNotFoundException)) {
         return Optional.of("Object storage did not answer; nothing was recorded, try again later");
       }
-      if (cause.getCause() == cause) {
-        break;
-      }
     }
     return Optional.empty();
   }

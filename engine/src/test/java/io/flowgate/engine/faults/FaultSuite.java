@@ -18,6 +18,7 @@ import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -75,6 +76,7 @@ class FaultSuite {
   private CallbackReceiver callbacks;
   private DeviceSimulator fleet;
   private String devInstance;
+  private String prodInstance;
   private String devSnapshot;
   private String group;
 
@@ -147,11 +149,23 @@ class FaultSuite {
             "load-initial-flows",
             "notify-running");
     restart(hold("instance-provisioning", steps.getFirst()));
-    devInstance = owner.post("/api/v1/instances", request).expect(202).json().path("id").asText();
+    devInstance = createInstance(request);
     killAtEachStep(scenario, "instance-provisioning", steps);
     JsonNode dev = awaitInstance(devInstance, "running");
     assertThat(HelloFlows.ask(dev.path("port").asInt())).contains("v1");
     assertThat(callbacks.calls()).as("the running callback, at least once").isNotEmpty();
+    // a kill after the callback went out sends it again, with the same delivery id to drop it by
+    List<String> deliveries = new ArrayList<>();
+    for (CallbackReceiver.Call call : callbacks.calls()) {
+      deliveries.add(FlowgateClient.JSON.readTree(call.body()).path("deliveryId").asText());
+    }
+    assertThat(deliveries).as("delivery ids of the running callback").hasSizeGreaterThan(0);
+    assertThat(Set.copyOf(deliveries)).as("one delivery, however often sent").hasSize(1);
+    System.out.println(
+        "fault suite: callbacks after the kills in provisioning: "
+            + deliveries.size()
+            + " with delivery id "
+            + deliveries.getFirst());
     assertClean(scenario);
   }
 
@@ -160,13 +174,7 @@ class FaultSuite {
   @Order(2)
   void promotionSurvivesAKillAfterEveryStepAndWhileItWaits() throws Exception {
     String scenario = "promotion";
-    String prod =
-        owner
-            .post("/api/v1/instances", instanceRequest("prod"))
-            .expect(202)
-            .json()
-            .path("id")
-            .asText();
+    String prod = createInstance(instanceRequest("prod"));
     awaitInstance(prod, "running");
     JsonNode pipeline =
         owner
@@ -244,6 +252,7 @@ class FaultSuite {
     assertThat(leftovers.approvals(promotion)).isEqualTo(2);
     assertThat(HelloFlows.ask(awaitInstance(prod, "running").path("port").asInt())).contains("v1");
     devSnapshot = done.path("snapshot").path("id").asText();
+    prodInstance = prod;
     assertClean(scenario);
   }
 
@@ -307,15 +316,51 @@ class FaultSuite {
     assertClean(scenario);
   }
 
-  /** The object store breaks in the middle of a snapshot's upload: no snapshot, then one. */
+  /** A rollout whose first wave fails: kills after each step of rolling it back. */
   @Test
   @Order(4)
+  void rollbackSurvivesAKillAfterEveryStep() throws Exception {
+    String scenario = "rollback";
+    String bad =
+        owner
+            .post("/api/v1/instances/" + prodInstance + "/snapshots", Map.of("name", "bad"))
+            .expect(201)
+            .json()
+            .path("id")
+            .asText();
+    fleet.injectFailures(bad, 1.0);
+    restart(hold("device-rollout", "roll-back"));
+    Map<String, Object> request = rolloutRequest(bad, List.of(50, 100), "PT0S");
+    request.put("autoRollback", true);
+    String rollout =
+        owner
+            .post("/api/v1/device-groups/" + group + "/rollouts", request)
+            .expect(202)
+            .json()
+            .path("id")
+            .asText();
+    killAtEachStep(
+        scenario, "device-rollout", List.of("roll-back", "check-rollback", "notify-rolled-back"));
+    JsonNode done =
+        owner.await(
+            "rollout rolled back",
+            "/api/v1/rollouts/" + rollout,
+            SETTLE,
+            json -> finalState(json, "rolled-back"));
+    assertThat(done.path("stateReason").asText()).as("why it was rolled back").isNotBlank();
+    assertThat(done.path("waves").path(1).path("targeted").asInt()).as("wave 2 untouched").isZero();
+    awaitFleetOn(devSnapshot);
+    assertClean(scenario);
+  }
+
+  /** The object store breaks in the middle of a snapshot's upload: no snapshot, then one. */
+  @Test
+  @Order(5)
   void aSnapshotIsNeverPartialWhenTheObjectStoreFailsMidUpload() throws Exception {
     String scenario = "object-store";
     Map<String, Object> request = instanceRequest("line-2");
     request.put("flows", HelloFlows.answering("v2"));
-    String instance =
-        owner.post("/api/v1/instances", request).expect(202).json().path("id").asText();
+    String instance = createInstance(request);
     awaitInstance(instance, "running");
     String snapshots = "/api/v1/instances/" + instance + "/snapshots";
     int before = owner.get(snapshots).expect(200).json().size();
@@ -341,7 +386,7 @@ class FaultSuite {
 
   /** PostgreSQL restarts while agents heartbeat, a rollout runs and an instance is provisioned. */
   @Test
-  @Order(5)
+  @Order(6)
   void postgresRestartsUnderLoad() throws Exception {
     String scenario = "postgres";
     String rollout =
@@ -353,13 +398,7 @@ class FaultSuite {
             .json()
             .path("id")
             .asText();
-    String instance =
-        owner
-            .post("/api/v1/instances", instanceRequest("line-3"))
-            .expect(202)
-            .json()
-            .path("id")
-            .asText();
+    String instance = createInstance(instanceRequest("line-3"));
     Thread.sleep(1_500);
     long heartbeatsBefore = fleet.heartbeats();
     postgres.close();
@@ -384,17 +423,11 @@ class FaultSuite {
 
   /** Two nodes on one database: one dies holding a job, the other finishes it after the lock. */
   @Test
-  @Order(6)
+  @Order(7)
   void theOtherNodeFinishesTheJobsOfAKilledNode() throws Exception {
     String scenario = "two-nodes";
     restart(hold("instance-provisioning", "create-container"));
-    String instance =
-        owner
-            .post("/api/v1/instances", instanceRequest("line-4"))
-            .expect(202)
-            .json()
-            .path("id")
-            .asText();
+    String instance = createInstance(instanceRequest("line-4"));
     nodeA.awaitHeld("instance-provisioning:create-container", STEP);
     String byKey =
         " join act_hi_procinst p on p.id_ = %s.process_instance_id_ where p.business_key_ = '"
@@ -431,16 +464,10 @@ class FaultSuite {
 
   /** The Docker daemon stops for 30 s while an instance is being provisioned. */
   @Test
-  @Order(7)
+  @Order(8)
   void provisioningRidesOutADockerDaemonStoppedFor30Seconds() throws Exception {
     String scenario = "docker";
-    String instance =
-        owner
-            .post("/api/v1/instances", instanceRequest("line-5"))
-            .expect(202)
-            .json()
-            .path("id")
-            .asText();
+    String instance = createInstance(instanceRequest("line-5"));
     long deadline = System.nanoTime() + STEP.toNanos();
     while (!leftovers.restingAt(instance).contains("create-container")
         && !leftovers.restingAt(instance).contains("start-container")) {
@@ -579,6 +606,11 @@ class FaultSuite {
       throw new AssertionError("ended " + now + " instead of " + wanted + ": " + json);
     }
     return now.equals(wanted);
+  }
+
+  /** Asks for an instance as the owner; its id. */
+  private String createInstance(Map<String, Object> request) {
+    return owner.post("/api/v1/instances", request).expect(202).json().path("id").asText();
   }
 
   private Map<String, Object> instanceRequest(String name) {

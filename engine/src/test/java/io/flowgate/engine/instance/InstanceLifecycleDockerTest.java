@@ -135,6 +135,9 @@ class InstanceLifecycleDockerTest extends InstanceDockerTestSupport {
               list -> !list.isEmpty());
       CallbackReceiver.Call first = calls.get(0);
       assertThat(first.body()).contains("\"state\":\"running\"").contains(id);
+      assertThat(first.body())
+          .as("the delivery id: process and step")
+          .contains("/notify-running\"");
       assertThat(first.signature())
           .isEqualTo(
               "sha256="

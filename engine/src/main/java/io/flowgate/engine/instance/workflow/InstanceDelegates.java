@@ -153,7 +153,11 @@ class InstanceDelegates {
       payload.put("state", now.map(state -> state.state().value()).orElse("deleted"));
       now.map(InstanceSteps.StateNow::reason).ifPresent(reason -> payload.put("reason", reason));
       payload.put("at", Instant.now().toString());
-      callbacks.send((String) execution.getVariable("teamId"), url.toString(), payload);
+      callbacks.send(
+          (String) execution.getVariable("teamId"),
+          url.toString(),
+          CallbackSender.deliveryId(execution),
+          payload);
     };
   }
 

@@ -216,7 +216,7 @@ class PromotionDelegates {
       payload.put("approvals", view.approvals());
       payload.put("processInstanceId", execution.getProcessInstanceId());
       payload.put("at", Instant.now().toString());
-      callbacks.send(view.teamId(), url.toString(), payload);
+      callbacks.send(view.teamId(), url.toString(), CallbackSender.deliveryId(execution), payload);
     };
   }
 

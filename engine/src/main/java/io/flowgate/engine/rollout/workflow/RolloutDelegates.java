@@ -121,7 +121,11 @@ class RolloutDelegates {
       payload.put("waves", view.waves());
       payload.put("processInstanceId", execution.getProcessInstanceId());
       payload.put("at", Instant.now().toString());
-      callbacks.send((String) execution.getVariable("teamId"), url.toString(), payload);
+      callbacks.send(
+          (String) execution.getVariable("teamId"),
+          url.toString(),
+          CallbackSender.deliveryId(execution),
+          payload);
     };
   }
 
