@@ -31,11 +31,13 @@ public interface InstanceRuntime extends AutoCloseable {
 
   /**
    * Creates (but does not start) a container. If a container named {@code spec.name()} already
-   * exists, returns its id instead, so a retried provisioning step creates nothing twice. The
-   * persistent data of that name is created too, or used again when an earlier container of that
-   * name left it. The spec's {@linkplain ContainerSpec#trustedCertificates() trusted certificates}
-   * belong to the container, not to the persistent data: Node.js trusts them from the first start
-   * on, and a container created anew without them no longer does.
+   * exists, a retried provisioning step made it: one that has started is returned as it is, one
+   * that never started may be half made (the runtime stopped while making it) and is made again, so
+   * there is never more than one container of a name. The persistent data of that name is created
+   * too, or used again when an earlier container of that name left it. The spec's {@linkplain
+   * ContainerSpec#trustedCertificates() trusted certificates} belong to the container, not to the
+   * persistent data: Node.js trusts them from the first start on, and a container created anew
+   * without them no longer does.
    */
   String create(ContainerSpec spec);
 
