@@ -14,28 +14,10 @@
 // failure exits with 1 and says why.
 
 const fs = require('fs');
-const os = require('os');
 const path = require('path');
-const { chromium } = require('playwright-core');
+const { logger, fail, runInChromium } = require('./chromium');
 
-const CHROMIUM_FLAGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
-
-function log(...parts) {
-  console.error(`[console ${new Date().toISOString().slice(11, 23)}]`, ...parts);
-}
-
-function fail(message) {
-  throw new Error(message);
-}
+const log = logger('console');
 
 async function shot(page, input, name) {
   if (!input.screenshotDir) return null;
@@ -285,48 +267,10 @@ async function scale(page, input) {
 
 const SCENARIOS = { 'create-instance': createInstance, promote, rollout: watchRollout, viewer, snapshots, audit, scale };
 
-async function main() {
-  const input = JSON.parse(fs.readFileSync(0, 'utf8'));
-  const scenario = SCENARIOS[input.scenario] || fail(`unknown scenario ${input.scenario}`);
-  const executablePath = process.env.FLOWGATE_CHROMIUM || fail('FLOWGATE_CHROMIUM is not set');
-  const profile = fs.mkdtempSync(path.join(os.tmpdir(), 'flowgate-chromium-'));
-  let context;
-  try {
-    context = await chromium.launchPersistentContext(profile, {
-      executablePath,
-      headless: true,
-      args: CHROMIUM_FLAGS,
-      viewport: { width: 1360, height: 900 },
-    });
-    const page = context.pages()[0] || (await context.newPage());
-    page.setDefaultTimeout(input.timeoutMs || 20000);
-    const errors = [];
-    page.on('pageerror', (error) => {
-      errors.push(error.message);
-      log('page error:', error.message);
-    });
-    try {
-      const session = await signIn(page, input);
-      const result = await scenario(page, input);
-      return { ...session, ...result, pageErrors: errors };
-    } catch (error) {
-      if (input.failureScreenshot) {
-        fs.mkdirSync(path.dirname(input.failureScreenshot), { recursive: true });
-        await page.screenshot({ path: input.failureScreenshot, fullPage: true }).catch(() => {});
-        log('failure screenshot', input.failureScreenshot);
-      }
-      throw error;
-    }
-  } finally {
-    if (context) await context.close().catch(() => {});
-    fs.rmSync(profile, { recursive: true, force: true });
-  }
-}
-
-main().then(
-  (result) => process.stdout.write(JSON.stringify(result) + '\n'),
-  (error) => {
-    console.error(`console: ${error.message}`);
-    process.exit(1);
-  },
-);
+runInChromium('console', { viewport: { width: 1360, height: 900 }, fullPageFailureShot: true },
+  async (page, input, pageErrors) => {
+    const scenario = SCENARIOS[input.scenario] || fail(`unknown scenario ${input.scenario}`);
+    const session = await signIn(page, input);
+    const result = await scenario(page, input);
+    return { ...session, ...result, pageErrors };
+  });

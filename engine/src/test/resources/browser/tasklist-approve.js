@@ -20,21 +20,8 @@
 // with 1 and says why.
 
 const fs = require('fs');
-const os = require('os');
 const path = require('path');
-const { chromium } = require('playwright-core');
-
-// Debian's Chromium on a machine without a network but loopback: no background connections.
-const CHROMIUM_FLAGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
+const { logger, fail, runInChromium } = require('./chromium');
 
 // The form's read-only fields, by their labels in promotion-approval.form.
 const FIELDS = {
@@ -52,13 +39,7 @@ const DECISION_LABELS = { approve: 'Approve', reject: 'Reject' };
 const COMMENT_LABEL = 'Comment (required when you reject)';
 const DIFF_LINK_TEXT = 'The change as a picture';
 
-function log(...parts) {
-  console.error(`[tasklist ${new Date().toISOString().slice(11, 23)}]`, ...parts);
-}
-
-function fail(message) {
-  throw new Error(message);
-}
+const log = logger('tasklist');
 
 async function visibleAlerts(page) {
   const texts = await page.locator('.alert:visible, .notification:visible').allInnerTexts();
@@ -187,46 +168,6 @@ async function approve(page, input) {
   return { user: input.username, taskId, shown, completionStatus: response.status() };
 }
 
-async function main() {
-  const input = JSON.parse(fs.readFileSync(0, 'utf8'));
-  const executablePath = process.env.FLOWGATE_CHROMIUM || fail('FLOWGATE_CHROMIUM is not set');
-  const profile = fs.mkdtempSync(path.join(os.tmpdir(), 'flowgate-chromium-'));
-  let context;
-  try {
-    context = await chromium.launchPersistentContext(profile, {
-      executablePath,
-      headless: true,
-      args: CHROMIUM_FLAGS,
-      // tall enough for the whole form and its buttons above Tasklist's footer
-      viewport: { width: 1280, height: 1800 },
-    });
-    const page = context.pages()[0] || (await context.newPage());
-    page.setDefaultTimeout(input.timeoutMs || 20000);
-    page.on('pageerror', (error) => log('page error:', error.message));
-    try {
-      return await approve(page, input);
-    } catch (error) {
-      if (input.failureScreenshot) {
-        fs.mkdirSync(path.dirname(input.failureScreenshot), { recursive: true });
-        await page.screenshot({ path: input.failureScreenshot }).catch(() => {});
-        log('failure screenshot', input.failureScreenshot);
-      }
-      throw error;
-    }
-  } finally {
-    if (context) {
-      await context.close().catch(() => {});
-    }
-    fs.rmSync(profile, { recursive: true, force: true });
-  }
-}
-
-main().then(
-  (result) => {
-    process.stdout.write(JSON.stringify(result) + '\n');
-  },
-  (error) => {
-    console.error(`tasklist-approve: ${error.message}`);
-    process.exit(1);
-  },
-);
+// tall enough for the whole form and its buttons above Tasklist's footer
+runInChromium('tasklist-approve', { viewport: { width: 1280, height: 1800 }, fullPageFailureShot: false },
+  (page, input) => approve(page, input));

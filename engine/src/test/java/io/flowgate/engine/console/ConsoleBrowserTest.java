@@ -7,6 +7,7 @@ import io.flowgate.connectors.testing.NodeRedProcess;
 import io.flowgate.connectors.testing.RequiresBrowser;
 import io.flowgate.connectors.testing.RequiresNodeRed;
 import io.flowgate.engine.instance.InstanceTestSupport;
+import io.flowgate.engine.testing.PipelineRequests;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -249,29 +250,7 @@ class ConsoleBrowserTest extends InstanceTestSupport {
             post(
                 "/api/v1/applications/" + application + "/pipelines",
                 as(owner),
-                body(
-                    "name",
-                    "Filling",
-                    "stages",
-                    List.of(
-                        body(
-                            "name",
-                            "dev",
-                            "instances",
-                            List.of(dev),
-                            "action",
-                            "create_snapshot",
-                            "protected",
-                            false),
-                        body(
-                            "name",
-                            "prod",
-                            "instances",
-                            List.of(prod),
-                            "action",
-                            "use_latest",
-                            "protected",
-                            true)))),
+                PipelineRequests.devToProd(dev, List.of(prod))),
             201)
         .json();
   }

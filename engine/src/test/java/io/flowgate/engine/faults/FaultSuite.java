@@ -7,6 +7,7 @@ import io.flowgate.engine.device.sim.DeviceSimulator;
 import io.flowgate.engine.instance.CallbackReceiver;
 import io.flowgate.engine.instance.DockerDaemon;
 import io.flowgate.engine.promotion.HelloFlows;
+import io.flowgate.engine.testing.PipelineRequests;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.IOException;
 import java.net.ServerSocket;
@@ -15,6 +16,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -180,29 +182,7 @@ class FaultSuite {
         owner
             .post(
                 "/api/v1/applications/" + application + "/pipelines",
-                Map.of(
-                    "name",
-                    "Filling",
-                    "stages",
-                    List.of(
-                        Map.of(
-                            "name",
-                            "dev",
-                            "instances",
-                            List.of(devInstance),
-                            "action",
-                            "create_snapshot",
-                            "protected",
-                            false),
-                        Map.of(
-                            "name",
-                            "prod",
-                            "instances",
-                            List.of(prod),
-                            "action",
-                            "use_latest",
-                            "protected",
-                            true))))
+                PipelineRequests.devToProd(devInstance, List.of(prod)))
             .expect(201)
             .json();
     restart(hold("snapshot-promotion", "resolve-snapshot"));
@@ -469,8 +449,8 @@ class FaultSuite {
     String scenario = "docker";
     String instance = createInstance(instanceRequest("line-5"));
     long deadline = System.nanoTime() + STEP.toNanos();
-    while (!leftovers.restingAt(instance).contains("create-container")
-        && !leftovers.restingAt(instance).contains("start-container")) {
+    while (Collections.disjoint(
+        leftovers.restingAt(instance), List.of("create-container", "start-container"))) {
       assertThat(System.nanoTime()).as("provisioning reached a Docker step").isLessThan(deadline);
       Thread.sleep(100);
     }

@@ -3,6 +3,7 @@ package io.flowgate.engine.promotion;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.flowgate.connectors.testing.Await;
 import io.flowgate.engine.instance.InstanceDockerTestSupport;
+import io.flowgate.engine.testing.PipelineRequests;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -19,29 +20,7 @@ abstract class PromotionTestSupport extends InstanceDockerTestSupport {
             post(
                 "/api/v1/applications/" + application + "/pipelines",
                 as(owner),
-                body(
-                    "name",
-                    "Filling",
-                    "stages",
-                    List.of(
-                        body(
-                            "name",
-                            "dev",
-                            "instances",
-                            List.of(dev),
-                            "action",
-                            "create_snapshot",
-                            "protected",
-                            false),
-                        body(
-                            "name",
-                            "prod",
-                            "instances",
-                            prod,
-                            "action",
-                            "use_latest",
-                            "protected",
-                            true)))),
+                PipelineRequests.devToProd(dev, prod)),
             201)
         .json();
   }
