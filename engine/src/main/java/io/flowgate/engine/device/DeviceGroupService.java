@@ -5,6 +5,7 @@ import io.flowgate.engine.application.ApplicationService;
 import io.flowgate.engine.audit.AuditEvent;
 import io.flowgate.engine.audit.AuditLog;
 import io.flowgate.engine.organization.OrganizationService;
+import io.flowgate.engine.pipeline.StageProtection;
 import io.flowgate.engine.platform.Ids;
 import io.flowgate.engine.security.AccessPolicy.TeamAction;
 import io.flowgate.engine.security.Caller;
@@ -45,6 +46,7 @@ public class DeviceGroupService {
   private final TeamService teams;
   private final AuditLog audit;
   private final Clock clock;
+  private final StageProtection protection;
 
   DeviceGroupService(
       DeviceGroupRepository groups,
@@ -53,7 +55,9 @@ public class DeviceGroupService {
       ApplicationService applications,
       TeamService teams,
       AuditLog audit,
-      Clock clock) {
+      Clock clock,
+      StageProtection protection) {
+    this.protection = protection;
     this.groups = groups;
     this.devices = devices;
     this.deviceService = deviceService;
@@ -119,6 +123,12 @@ public class DeviceGroupService {
       throw nameTaken(name);
     }
     requireMembers(before.applicationId(), before.id(), members);
+    if (!EffectiveSettings.envJson(env).equals(before.envJson())) {
+      checkUnprotected(caller, before, "change its env");
+    }
+    if (!members.containsAll(devices.membersOf(before.id()))) {
+      checkUnprotected(caller, before, "remove devices from it");
+    }
     groups.update(before.id(), name, EffectiveSettings.envJson(env), now(), caller.actor());
     List<String> left = groups.replaceMembers(before.id(), members);
     List<String> affected = new ArrayList<>(members);
@@ -140,11 +150,37 @@ public class DeviceGroupService {
     visible(caller, id, TeamAction.WRITE);
     DeviceGroupRepository.GroupRow row =
         groups.lock(id).orElseThrow(() -> ApiProblem.notFound("Device group", id));
+    checkUnprotected(caller, row, "delete it");
     DeviceGroup group = view(row);
     List<String> left = groups.replaceMembers(row.id(), List.of());
     groups.delete(row.id());
     deviceService.recomputeSettings(left);
     audit.record(event(caller, "device-group.deleted", group, details(group)));
+  }
+
+  /**
+   * A group in a protected stage changes only through an approved promotion: its env, its members
+   * leaving, a rollout of another snapshot, its deletion. A new name or a new member is no change
+   * of what the group runs.
+   */
+  private void checkUnprotected(
+      Caller caller, DeviceGroupRepository.GroupRow group, String change) {
+    protection.checkDeviceGroup(
+        caller,
+        StageProtection.Protected.deviceGroup(
+            group.id(), group.name(), group.organizationId(), group.teamId()),
+        group.id(),
+        change);
+  }
+
+  /** Refuses a rollout started by hand to a group in a protected stage (see above). */
+  public void checkRolloutAllowed(Caller caller, DeviceGroup group) {
+    protection.checkDeviceGroup(
+        caller,
+        StageProtection.Protected.deviceGroup(
+            group.id(), group.name(), group.organizationId(), group.teamId()),
+        group.id(),
+        "roll a snapshot out to it");
   }
 
   /** The group without access checks, for the engine's own work (rollouts). */

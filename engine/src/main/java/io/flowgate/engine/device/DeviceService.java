@@ -6,6 +6,7 @@ import io.flowgate.engine.application.ApplicationService;
 import io.flowgate.engine.audit.AuditEvent;
 import io.flowgate.engine.audit.AuditLog;
 import io.flowgate.engine.organization.OrganizationService;
+import io.flowgate.engine.pipeline.StageProtection;
 import io.flowgate.engine.platform.Ids;
 import io.flowgate.engine.secret.SecretBox;
 import io.flowgate.engine.security.AccessPolicy.TeamAction;
@@ -71,6 +72,8 @@ public class DeviceService {
   private final FlowgateProperties properties;
   private final Environment spring;
 
+  private final StageProtection protection;
+
   DeviceService(
       DeviceRepository devices,
       LiveDevices live,
@@ -83,7 +86,9 @@ public class DeviceService {
       AuditLog audit,
       Clock clock,
       FlowgateProperties properties,
-      Environment spring) {
+      Environment spring,
+      StageProtection protection) {
+    this.protection = protection;
     this.devices = devices;
     this.live = live;
     this.teams = teams;
@@ -262,6 +267,9 @@ public class DeviceService {
     String application =
         applicationId == null ? null : application(caller, team, applicationId).id();
     boolean moved = !Objects.equals(application, before.applicationId());
+    if (moved) {
+      checkUnprotected(caller, before, "move it to another application (out of its group)");
+    }
     devices.update(id, name, type, application, moved ? null : before.groupId());
     if (moved && before.targetSnapshotId() != null) {
       devices.setTarget(List.of(id), null);
@@ -308,6 +316,7 @@ public class DeviceService {
   public DeviceSettings updateSettings(Caller caller, String id, DeviceSettings requested) {
     visible(caller, id, TeamAction.WRITE);
     DeviceRow row = devices.lock(id).orElseThrow(() -> ApiProblem.notFound("Device", id));
+    checkUnprotected(caller, row, "change its settings");
     List<DeviceEnvVar> env = validateEnv(requested.env());
     devices.updateSettings(row.id(), EffectiveSettings.envJson(env), requested.nodeRedVersion());
     recomputeSettings(List.of(row.id()));
@@ -327,6 +336,7 @@ public class DeviceService {
   @Transactional
   public Device setTarget(Caller caller, String id, String snapshotId) {
     DeviceRow row = visible(caller, id, TeamAction.WRITE);
+    checkUnprotected(caller, row, "set the snapshot it runs");
     if (snapshotId != null) {
       Snapshot snapshot =
           snapshots
@@ -451,6 +461,15 @@ public class DeviceService {
     }
     devices.updateSettingsHashes(ids, hashes);
     live.refreshAfterCommit(ids);
+  }
+
+  /** A device of a group in a protected stage changes only through an approved promotion. */
+  private void checkUnprotected(Caller caller, DeviceRow row, String change) {
+    protection.checkDeviceGroup(
+        caller,
+        StageProtection.Protected.device(row.id(), row.name(), row.organizationId(), row.teamId()),
+        row.groupId(),
+        change);
   }
 
   /** The device if the caller may do this with it; 404 for who may not see its team. */

@@ -8,6 +8,7 @@ import io.flowgate.engine.application.ApplicationService;
 import io.flowgate.engine.audit.AuditEvent;
 import io.flowgate.engine.audit.AuditLog;
 import io.flowgate.engine.callback.CallbackUrls;
+import io.flowgate.engine.pipeline.StageProtection;
 import io.flowgate.engine.platform.Ids;
 import io.flowgate.engine.secret.SecretBox;
 import io.flowgate.engine.security.AccessPolicy.TeamAction;
@@ -71,6 +72,7 @@ public class InstanceService {
   private final FlowgateProperties properties;
   private final BCryptPasswordEncoder bcrypt = new BCryptPasswordEncoder(10);
   private final TransactionTemplate ownTransaction;
+  private final StageProtection protection;
 
   InstanceService(
       InstanceRepository instances,
@@ -85,7 +87,9 @@ public class InstanceService {
       AuditLog audit,
       Clock clock,
       FlowgateProperties properties,
-      PlatformTransactionManager transactionManager) {
+      PlatformTransactionManager transactionManager,
+      StageProtection protection) {
+    this.protection = protection;
     this.ownTransaction = new TransactionTemplate(transactionManager);
     ownTransaction.setPropagationBehavior(TransactionDefinition.PROPAGATION_REQUIRES_NEW);
     this.instances = instances;
@@ -284,7 +288,8 @@ public class InstanceService {
   @Transactional
   public Accepted delete(Caller caller, String id, String requestedCallback) {
     String callbackUrl = CallbackUrls.validate(requestedCallback);
-    find(caller, id, TeamAction.WRITE);
+    protection.checkInstance(
+        caller, protectedView(find(caller, id, TeamAction.WRITE)), "delete it");
     InstanceRow instance = instances.lock(id).orElseThrow(() -> notFound(id));
     if (instance.state() == InstanceState.DELETING && instance.operation() != null) {
       return new Accepted(id, instance.operationProcessId(), InstanceState.DELETING);
@@ -331,10 +336,14 @@ public class InstanceService {
     return runtime.logs(instance.containerName(), lines);
   }
 
-  /** The editor's admin login: team members may open the editor, so they may have it. */
+  /**
+   * The editor's admin login: team members may open the editor, so they may have it. The editor of
+   * an instance in a protected stage would write to it, so nobody gets its login.
+   */
   @Transactional
   public EditorCredentials editorCredentials(Caller caller, String id) {
     InstanceRow instance = find(caller, id, TeamAction.WRITE);
+    protection.checkInstance(caller, protectedView(instance), "open its editor with write access");
     audit.record(event(caller.actor(), "instance.credentials-read", instance, Map.of()));
     return new EditorCredentials(
         instance.url(), instance.editorUser(), secrets.decrypt(instance.sealedEditorPassword()));
@@ -356,6 +365,11 @@ public class InstanceService {
         // a stable state stays as it is
       }
     }
+  }
+
+  private static StageProtection.Protected protectedView(InstanceRow instance) {
+    return StageProtection.Protected.instance(
+        instance.id(), instance.name(), instance.organizationId(), instance.teamId());
   }
 
   private InstanceRow find(Caller caller, String id, TeamAction action) {

@@ -187,6 +187,14 @@ public class LiveInstances {
     return true;
   }
 
+  /** Whether this process holds the instance's one operation now. */
+  public boolean heldBy(String instanceId, String processInstanceId) {
+    return instances
+        .find(instanceId)
+        .map(row -> processInstanceId.equals(row.operationProcessId()))
+        .orElse(false);
+  }
+
   /** Ends a claim, unless another operation holds the instance now. */
   public void release(String instanceId, String processInstanceId) {
     instances.endOperation(instanceId, processInstanceId);

@@ -35,7 +35,10 @@ import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import org.springframework.http.HttpStatus;
 import org.springframework.stereotype.Service;
+import org.springframework.transaction.PlatformTransactionManager;
+import org.springframework.transaction.TransactionDefinition;
 import org.springframework.transaction.annotation.Transactional;
+import org.springframework.transaction.support.TransactionTemplate;
 
 /**
  * Pipelines of applications: create, read, change and delete them, and the lookups promotions need.
@@ -59,6 +62,8 @@ public class PipelineService {
   private final AuditLog audit;
   private final Clock clock;
 
+  private final TransactionTemplate ownTransaction;
+
   PipelineService(
       PipelineRepository pipelines,
       ApplicationService applications,
@@ -66,7 +71,10 @@ public class PipelineService {
       TeamRepository teamRows,
       CamundaIdentity camunda,
       AuditLog audit,
-      Clock clock) {
+      Clock clock,
+      PlatformTransactionManager transactions) {
+    this.ownTransaction = new TransactionTemplate(transactions);
+    this.ownTransaction.setPropagationBehavior(TransactionDefinition.PROPAGATION_REQUIRES_NEW);
     this.pipelines = pipelines;
     this.applications = applications;
     this.teams = teams;
@@ -135,6 +143,10 @@ public class PipelineService {
     if (unchanged(before, draft)) {
       return before;
     }
+    List<String> weakenings = ProtectedStageChanges.weakenings(before, draft.stages());
+    if (!weakenings.isEmpty()) {
+      throw refuseWeakening(caller, before, "change", weakenings);
+    }
     if (pipelines.nameTaken(application.id(), draft.name(), before.id())) {
       throw nameTaken(draft.name());
     }
@@ -157,6 +169,10 @@ public class PipelineService {
   public void delete(Caller caller, String id) {
     require(caller, pipelines.find(id).orElseThrow(() -> notFound(id)), TeamAction.WRITE);
     Pipeline pipeline = pipelines.lock(id).orElseThrow(() -> notFound(id));
+    if (ProtectedStageChanges.hasProtectedStage(pipeline)) {
+      throw refuseWeakening(
+          caller, pipeline, "delete", List.of("its protected stages cannot be removed"));
+    }
     pipelines.delete(pipeline.id());
     Map<String, Object> details = new LinkedHashMap<>();
     details.put("name", pipeline.name());
@@ -466,6 +482,29 @@ public class PipelineService {
       }
     }
     return true;
+  }
+
+  /**
+   * A change that would weaken a protected stage is refused for everyone, administrators included,
+   * and audited in a transaction of its own (the request's is rolled back).
+   */
+  private ApiProblem refuseWeakening(
+      Caller caller, Pipeline pipeline, String change, List<String> weakenings) {
+    ownTransaction.executeWithoutResult(
+        status -> {
+          Map<String, Object> details = new LinkedHashMap<>();
+          details.put("change", change);
+          details.put("refused", weakenings);
+          audit.record(event(caller, "pipeline.change-refused", pipeline, details));
+        });
+    return new ApiProblem(
+        HttpStatus.FORBIDDEN,
+        "Protected stage",
+        "The pipeline's protected stages bind everyone who edits it, administrators included: "
+            + String.join("; ", weakenings)
+            + ". Leave them as they are; changes that add targets, protect more stages or change"
+            + " the stages before them are allowed.",
+        List.of());
   }
 
   /** The pipeline's team after checking the action; 404 for who may not see the team. */

@@ -2,7 +2,13 @@ package io.flowgate.engine.promotion;
 
 import java.time.Instant;
 
-/** A promotion as recorded: what goes where, who asked, what policy applies, where it is. */
+/**
+ * A promotion as recorded: what goes where, who asked, what policy applies, where it is.
+ *
+ * @param requestedBy the person who asked: for a request made with an API token, the token's
+ *     creator, who is therefore never one of its approvers
+ * @param requestedVia the API token the request came with ({@code token:<id>}), or null
+ */
 public record Promotion(
     String id,
     String organizationId,
@@ -22,6 +28,7 @@ public record Promotion(
     Integer changeCount,
     String diffSummary,
     String requestedBy,
+    String requestedVia,
     Instant requestedAt,
     String requestComment,
     String callbackUrl,

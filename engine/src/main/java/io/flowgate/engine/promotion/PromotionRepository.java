@@ -17,7 +17,7 @@ class PromotionRepository {
       "id, organization_id, team_id, pipeline_id, pipeline_name, source_stage_id,"
           + " source_stage_name, target_stage_id, target_stage_name, target_protected,"
           + " target_final, stage_approver_group, requested_snapshot_id, snapshot_id,"
-          + " snapshot_hash, change_count, diff_summary, requested_by, requested_at,"
+          + " snapshot_hash, change_count, diff_summary, requested_by, requested_via, requested_at,"
           + " request_comment, callback_url, state, state_reason, approvals_required,"
           + " approver_group, expires_at, process_instance_id, finished_at";
 
@@ -76,7 +76,7 @@ class PromotionRepository {
             "insert into flowgate.promotion ("
                 + COLUMNS
                 + ") values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?,"
-                + " ?, ?, ?, ?, ?)")
+                + " ?, ?, ?, ?, ?, ?)")
         .params(
             p.id(),
             p.organizationId(),
@@ -96,6 +96,7 @@ class PromotionRepository {
             p.changeCount(),
             p.diffSummary(),
             p.requestedBy(),
+            p.requestedVia(),
             Timestamp.from(p.requestedAt()),
             p.requestComment(),
             p.callbackUrl(),
@@ -233,6 +234,7 @@ class PromotionRepository {
         (Integer) rs.getObject("change_count"),
         rs.getString("diff_summary"),
         rs.getString("requested_by"),
+        rs.getString("requested_via"),
         rs.getTimestamp("requested_at").toInstant(),
         rs.getString("request_comment"),
         rs.getString("callback_url"),

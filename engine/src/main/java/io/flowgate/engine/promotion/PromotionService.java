@@ -135,7 +135,8 @@ public class PromotionService {
             null,
             null,
             null,
-            caller.actor(),
+            requester(caller),
+            caller instanceof Caller.Token ? caller.actor() : null,
             now,
             comment == null || comment.isBlank() ? null : TextSanitizer.plain(comment),
             CallbackUrls.validate(callbackUrl),
@@ -163,6 +164,9 @@ public class PromotionService {
     details.put("processInstanceId", processInstanceId);
     if (requestedSnapshot != null) {
       details.put("snapshotId", requestedSnapshot);
+    }
+    if (promotion.requestedVia() != null) {
+      details.put("onBehalfOf", promotion.requestedBy());
     }
     audit.record(event(caller.actor(), "promotion.requested", promotion, details));
     return new Accepted(promotion.id(), processInstanceId, PromotionState.RESOLVING.value());
@@ -219,6 +223,17 @@ public class PromotionService {
   @Transactional(readOnly = true)
   public PromotionView view(String id) {
     return view(promotions.find(id).orElseThrow(() -> ApiProblem.notFound("Promotion", id)));
+  }
+
+  /**
+   * The person behind a request: an API token acts for the person who created it, so that person
+   * can never approve what the token asked for.
+   */
+  private static String requester(Caller caller) {
+    return switch (caller) {
+      case Caller.Person person -> person.username();
+      case Caller.Token token -> token.createdBy();
+    };
   }
 
   private static ApiProblem refusal(ApprovalRefused refused) {
@@ -302,6 +317,7 @@ public class PromotionService {
             ? null
             : new PromotionView.SnapshotRef(p.snapshotId(), p.snapshotHash()),
         p.requestedBy(),
+        p.requestedVia(),
         p.requestedAt(),
         p.requestComment(),
         p.state().value(),
@@ -330,6 +346,9 @@ public class PromotionService {
     variables.put("targetStageName", promotion.targetStageName());
     variables.put("targetNames", String.join(", ", targetNames));
     variables.put("requestedBy", promotion.requestedBy());
+    if (promotion.requestedVia() != null) {
+      variables.put("requestedVia", promotion.requestedVia());
+    }
     variables.put(
         "requestComment", promotion.requestComment() == null ? "" : promotion.requestComment());
     variables.put("stageProtected", promotion.targetProtected());

@@ -7,6 +7,8 @@ import java.util.List;
  * A promotion as the API shows it: where it is and why, the snapshot, the approval policy, who
  * decided so far, and how far each target came.
  *
+ * @param requestedBy the person who asked (for an API token: the token's creator)
+ * @param requestedVia the API token the request came with, or null
  * @param openTasks the approval tasks waiting now (ids for Tasklist links)
  */
 public record PromotionView(
@@ -19,6 +21,7 @@ public record PromotionView(
     Stage targetStage,
     SnapshotRef snapshot,
     String requestedBy,
+    String requestedVia,
     Instant requestedAt,
     String comment,
     String state,

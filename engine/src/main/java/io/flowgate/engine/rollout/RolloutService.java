@@ -66,6 +66,7 @@ public class RolloutService {
   public Accepted start(Caller caller, String groupId, RolloutRequest request) {
     DeviceGroup group = groups.get(caller, groupId);
     teams.get(caller, group.teamId(), TeamAction.WRITE);
+    groups.checkRolloutAllowed(caller, group);
     Snapshot snapshot;
     try {
       snapshot = snapshots.get(caller, request.snapshotId());

@@ -31,6 +31,9 @@ public sealed interface Caller permits Caller.Person, Caller.Token {
   /**
    * A bearer token: an API token acts for one team with one role; an instance token ({@code
    * subjectId} = the instance) reaches only that instance's files.
+   *
+   * @param createdBy who made the token: for API tokens the person (a team owner) whom requests
+   *     made with it count as (see promotions)
    */
   record Token(
       String tokenId,
@@ -38,7 +41,8 @@ public sealed interface Caller permits Caller.Person, Caller.Token {
       String organizationId,
       String teamId,
       TeamRole role,
-      String subjectId)
+      String subjectId,
+      String createdBy)
       implements Caller {
     @Override
     public String actor() {

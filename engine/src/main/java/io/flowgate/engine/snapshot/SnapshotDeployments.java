@@ -3,6 +3,7 @@ package io.flowgate.engine.snapshot;
 import io.flowgate.engine.instance.InstanceService;
 import io.flowgate.engine.instance.InstanceState;
 import io.flowgate.engine.instance.LiveInstances;
+import io.flowgate.engine.pipeline.StageProtection;
 import io.flowgate.engine.security.AccessPolicy.TeamAction;
 import io.flowgate.engine.security.Caller;
 import io.flowgate.engine.web.ApiProblem;
@@ -24,12 +25,17 @@ public class SnapshotDeployments {
   private final SnapshotService snapshots;
   private final InstanceService instances;
   private final DeploymentWorkflow workflow;
+  private final StageProtection protection;
 
   SnapshotDeployments(
-      SnapshotService snapshots, InstanceService instances, DeploymentWorkflow workflow) {
+      SnapshotService snapshots,
+      InstanceService instances,
+      DeploymentWorkflow workflow,
+      StageProtection protection) {
     this.snapshots = snapshots;
     this.instances = instances;
     this.workflow = workflow;
+    this.protection = protection;
   }
 
   @Transactional
@@ -39,6 +45,10 @@ public class SnapshotDeployments {
       throw ApiProblem.invalid("snapshotId", "is required: the snapshot to deploy");
     }
     LiveInstances.Target target = snapshots.instance(caller, instanceId, TeamAction.WRITE);
+    protection.checkInstance(
+        caller,
+        SnapshotService.protectedInstance(target),
+        rollback ? "roll it back" : "deploy a snapshot to it");
     Snapshot snapshot;
     try {
       snapshot = snapshots.visible(caller, snapshotId, TeamAction.READ);

@@ -10,6 +10,7 @@ import io.flowgate.engine.audit.AuditLog;
 import io.flowgate.engine.instance.InstanceState;
 import io.flowgate.engine.instance.InstanceStepFailed;
 import io.flowgate.engine.instance.LiveInstances;
+import io.flowgate.engine.pipeline.StageProtection;
 import io.flowgate.engine.platform.Ids;
 import io.flowgate.engine.security.AccessPolicy.TeamAction;
 import io.flowgate.engine.security.Caller;
@@ -268,6 +269,12 @@ public class SnapshotService {
       throw problem;
     }
     return instance;
+  }
+
+  /** The instance as the protection rule names it. */
+  static StageProtection.Protected protectedInstance(LiveInstances.Target instance) {
+    return StageProtection.Protected.instance(
+        instance.id(), instance.name(), instance.organizationId(), instance.teamId());
   }
 
   Snapshot visible(Caller caller, String id, TeamAction action) {

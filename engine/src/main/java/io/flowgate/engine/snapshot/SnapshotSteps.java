@@ -5,6 +5,7 @@ import io.flowgate.engine.instance.InstanceState;
 import io.flowgate.engine.instance.InstanceStepFailed;
 import io.flowgate.engine.instance.InstanceSteps;
 import io.flowgate.engine.instance.LiveInstances;
+import io.flowgate.engine.pipeline.StageProtection;
 import java.util.Map;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.annotation.Transactional;
@@ -24,6 +25,7 @@ public class SnapshotSteps {
   private final LiveInstances live;
   private final InstanceSteps instances;
   private final AuditLog audit;
+  private final StageProtection protection;
 
   SnapshotSteps(
       SnapshotService service,
@@ -33,7 +35,8 @@ public class SnapshotSteps {
       SnapshotKey key,
       LiveInstances live,
       InstanceSteps instances,
-      AuditLog audit) {
+      AuditLog audit,
+      StageProtection protection) {
     this.service = service;
     this.snapshots = snapshots;
     this.deployer = deployer;
@@ -42,6 +45,7 @@ public class SnapshotSteps {
     this.live = live;
     this.instances = instances;
     this.audit = audit;
+    this.protection = protection;
   }
 
   /**
@@ -59,7 +63,7 @@ public class SnapshotSteps {
   }
 
   private String takeBackup(String instanceId, String snapshotId, String processInstanceId) {
-    LiveInstances.Target instance = live.require(instanceId);
+    LiveInstances.Target instance = mayDeploy(instanceId, processInstanceId);
     if (instance.state() != InstanceState.RUNNING || !live.running(instanceId)) {
       throw new InstanceStepFailed(
           "The instance does not run, so there is nothing to back up and nothing was deployed");
@@ -88,8 +92,48 @@ public class SnapshotSteps {
     return backup.id();
   }
 
-  public void deploy(String snapshotId, String instanceId) {
+  /** Deploys the snapshot, if the process may still change the instance (see below). */
+  public void deploy(String snapshotId, String instanceId, String processInstanceId) {
+    mayDeploy(instanceId, processInstanceId);
     deployer.deploy(snapshotId, instanceId);
+  }
+
+  /** Puts the backup this process took back: the state before it, so no rule stands in the way. */
+  public void restore(String backupId, String instanceId) {
+    deployer.deploy(backupId, instanceId);
+  }
+
+  /**
+   * A deploy changes an instance only when Flowgate's API started it for that instance (the
+   * instance's operation is this process) and the instance is in no protected stage, checked again
+   * at each step: a process started or moved by hand, or a stage protected since the request,
+   * deploys nothing.
+   */
+  private LiveInstances.Target mayDeploy(String instanceId, String processInstanceId) {
+    LiveInstances.Target instance = live.require(instanceId);
+    if (!live.heldBy(instanceId, processInstanceId)) {
+      throw new InstanceStepFailed(
+          "Process "
+              + processInstanceId
+              + " was not started by Flowgate for instance "
+              + instance.name()
+              + ": nothing deployed");
+    }
+    protection
+        .ofInstance(instanceId)
+        .ifPresent(
+            stage -> {
+              throw new InstanceStepFailed(
+                  protection
+                      .refuse(
+                          "system",
+                          SnapshotService.protectedInstance(instance),
+                          stage,
+                          "deploy a snapshot to it",
+                          "process " + processInstanceId)
+                      .getMessage());
+            });
+    return instance;
   }
 
   public void verify(String snapshotId, String instanceId) {

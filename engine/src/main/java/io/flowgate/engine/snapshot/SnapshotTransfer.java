@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.flowgate.connectors.nodered.WrongCredentialSecretException;
 import io.flowgate.engine.audit.AuditLog;
 import io.flowgate.engine.instance.LiveInstances;
+import io.flowgate.engine.pipeline.StageProtection;
 import io.flowgate.engine.security.AccessPolicy.TeamAction;
 import io.flowgate.engine.security.Caller;
 import io.flowgate.engine.web.ApiProblem;
@@ -36,14 +37,21 @@ public class SnapshotTransfer {
   private final SnapshotStore store;
   private final SnapshotKey key;
   private final AuditLog audit;
+  private final StageProtection protection;
   private final Clock clock;
 
   SnapshotTransfer(
-      SnapshotService service, SnapshotStore store, SnapshotKey key, AuditLog audit, Clock clock) {
+      SnapshotService service,
+      SnapshotStore store,
+      SnapshotKey key,
+      AuditLog audit,
+      StageProtection protection,
+      Clock clock) {
     this.service = service;
     this.store = store;
     this.key = key;
     this.audit = audit;
+    this.protection = protection;
     this.clock = clock;
   }
 
@@ -71,6 +79,8 @@ public class SnapshotTransfer {
   public Snapshot importInto(Caller caller, String instanceId, String secret, JsonNode doc) {
     requireSecret(secret);
     LiveInstances.Target instance = service.instance(caller, instanceId, TeamAction.WRITE);
+    protection.checkInstance(
+        caller, SnapshotService.protectedInstance(instance), "import a snapshot into it");
     if (doc == null || !doc.isObject() || !FORMAT.equals(doc.path("format").asText())) {
       throw ApiProblem.invalid("snapshot", "must be an export file of format " + FORMAT);
     }

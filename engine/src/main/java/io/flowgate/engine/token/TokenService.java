@@ -318,7 +318,13 @@ public class TokenService {
     }
     tokens.touch(row.id(), now.truncatedTo(ChronoUnit.MICROS));
     return new Caller.Token(
-        row.id(), row.kind(), row.organizationId(), row.teamId(), row.role(), row.subjectId());
+        row.id(),
+        row.kind(),
+        row.organizationId(),
+        row.teamId(),
+        row.role(),
+        row.subjectId(),
+        row.createdBy());
   }
 
   private Instant now() {

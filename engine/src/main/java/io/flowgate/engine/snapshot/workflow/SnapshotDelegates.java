@@ -34,7 +34,13 @@ class SnapshotDelegates {
 
   @Bean
   JavaDelegate deploySnapshot(SnapshotSteps steps) {
-    return execution -> guarded(() -> steps.deploy(snapshotId(execution), instanceId(execution)));
+    return execution ->
+        guarded(
+            () ->
+                steps.deploy(
+                    snapshotId(execution),
+                    instanceId(execution),
+                    execution.getProcessInstanceId()));
   }
 
   @Bean
@@ -44,7 +50,7 @@ class SnapshotDelegates {
 
   @Bean
   JavaDelegate restoreBackupSnapshot(SnapshotSteps steps) {
-    return execution -> guarded(() -> steps.deploy(backupId(execution), instanceId(execution)));
+    return execution -> guarded(() -> steps.restore(backupId(execution), instanceId(execution)));
   }
 
   @Bean

@@ -165,7 +165,7 @@ export function promotionFacts(p, session) {
     h('dt', {}, 'Snapshot'),
     h('dd', {}, p.snapshot?.id ? [h('a', { href: `#/snapshots/${p.snapshot.id}` }, short(p.snapshot.id)), ' ', h('code', { class: 'hash' }, short(p.snapshot.hash))] : '—'),
     h('dt', {}, 'Requested'),
-    h('dd', {}, `by ${p.requestedBy} `, time(p.requestedAt), p.comment ? h('q', {}, p.comment) : null),
+    h('dd', {}, `by ${p.requestedBy}${p.requestedVia ? ` (with API ${p.requestedVia})` : ''} `, time(p.requestedAt), p.comment ? h('q', {}, p.comment) : null),
     h('dt', {}, 'Approvals'),
     h(
       'dd',
