@@ -9,10 +9,12 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import org.springframework.jdbc.core.RowCallbackHandler;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
@@ -47,6 +49,22 @@ class PipelineRepository {
       String approverGroup,
       List<String> instances,
       List<String> deviceGroups) {}
+
+  /**
+   * The stages of the pipeline that a promotion has completed into or is under way into: the
+   * protected ones among them bind everyone who edits the pipeline ({@link ProtectedStageChanges}).
+   * Read from the promotions' table, which refers to stages by id.
+   */
+  Set<String> stagesPromotedInto(String pipelineId) {
+    return new HashSet<>(
+        jdbc.sql(
+                "select distinct target_stage_id from flowgate.promotion where pipeline_id = ?"
+                    + " and state in ('resolving', 'awaiting-approval', 'deploying',"
+                    + " 'completed')")
+            .param(pipelineId)
+            .query(String.class)
+            .list());
+  }
 
   /** The application of each device group among these ids that exists. */
   Map<String, String> deviceGroupApplications(Collection<String> ids) {

@@ -143,7 +143,9 @@ public class PipelineService {
     if (unchanged(before, draft)) {
       return before;
     }
-    List<String> weakenings = ProtectedStageChanges.weakenings(before, draft.stages());
+    List<String> weakenings =
+        ProtectedStageChanges.weakenings(
+            before, draft.stages(), pipelines.stagesPromotedInto(before.id()));
     if (!weakenings.isEmpty()) {
       throw refuseWeakening(caller, before, "change", weakenings);
     }
@@ -169,7 +171,8 @@ public class PipelineService {
   public void delete(Caller caller, String id) {
     require(caller, pipelines.find(id).orElseThrow(() -> notFound(id)), TeamAction.WRITE);
     Pipeline pipeline = pipelines.lock(id).orElseThrow(() -> notFound(id));
-    if (ProtectedStageChanges.hasProtectedStage(pipeline)) {
+    if (ProtectedStageChanges.hasBoundStage(
+        pipeline, pipelines.stagesPromotedInto(pipeline.id()))) {
       throw refuseWeakening(
           caller, pipeline, "delete", List.of("its protected stages cannot be removed"));
     }

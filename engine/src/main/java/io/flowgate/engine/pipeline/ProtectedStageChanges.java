@@ -11,24 +11,26 @@ import java.util.function.Function;
 import java.util.stream.Collectors;
 
 /**
- * What a change of a pipeline would weaken in its protected stages. A protected stage binds the
- * people who edit its pipeline as much as anyone: it may not be removed or unprotected, get another
- * approver group, lose instances or device groups, or get stages after it (which would make it no
- * longer the last stage, whose promotions the approval policy treats strictly). Adding targets to
- * it, renaming it, protecting more stages and changing stages before it weaken nothing.
+ * What a change of a pipeline would weaken in its bound protected stages. A protected stage binds
+ * the people who edit its pipeline as much as anyone once a promotion into it has completed or is
+ * under way (before that it is being set up, and nothing approved runs on its targets): it may not
+ * be removed or unprotected, get another approver group, lose instances or device groups, or get
+ * stages after it (which would make it no longer the last stage, whose promotions the approval
+ * policy treats strictly). Adding targets to it, renaming it, protecting more stages and changing
+ * stages before it weaken nothing.
  */
 final class ProtectedStageChanges {
 
   private ProtectedStageChanges() {}
 
   /** Each weakening in words, empty when the change weakens no protected stage. */
-  static List<String> weakenings(Pipeline before, List<StageRow> after) {
+  static List<String> weakenings(Pipeline before, List<StageRow> after, Set<String> bound) {
     String teamApprovers = CamundaIdentity.teamApproversGroup(before.teamId());
     Map<String, StageRow> next =
         after.stream().collect(Collectors.toMap(StageRow::id, Function.identity()));
     List<String> found = new ArrayList<>();
     for (PipelineStage stage : before.stages()) {
-      if (!stage.isProtected()) {
+      if (!stage.isProtected() || !bound.contains(stage.id())) {
         continue;
       }
       String name = "protected stage '" + stage.name() + "'";
@@ -64,9 +66,10 @@ final class ProtectedStageChanges {
     return found;
   }
 
-  /** Whether the pipeline has a protected stage, which its deletion would remove. */
-  static boolean hasProtectedStage(Pipeline pipeline) {
-    return pipeline.stages().stream().anyMatch(PipelineStage::isProtected);
+  /** Whether the pipeline has a bound protected stage, which its deletion would remove. */
+  static boolean hasBoundStage(Pipeline pipeline, Set<String> bound) {
+    return pipeline.stages().stream()
+        .anyMatch(stage -> stage.isProtected() && bound.contains(stage.id()));
   }
 
   private static List<String> missing(List<String> before, List<String> after) {

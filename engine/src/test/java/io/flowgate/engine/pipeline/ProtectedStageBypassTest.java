@@ -11,8 +11,12 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
 import java.util.function.Function;
+import org.camunda.bpm.engine.ManagementService;
+import org.camunda.bpm.engine.ProcessEngine;
+import org.camunda.bpm.engine.history.HistoricActivityInstance;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
 
 /**
  * The direct routes around a promotion: every way Flowgate's API offers to change an instance or a
@@ -36,6 +40,8 @@ class ProtectedStageBypassTest extends PipelineTestSupport {
       String device,
       String otherApplication,
       String otherTeamApprovers) {}
+
+  @Autowired ProcessEngine engine;
 
   private String member;
   private String orgAdmin;
@@ -91,6 +97,18 @@ class ProtectedStageBypassTest extends PipelineTestSupport {
     prodStage.put("deviceGroups", List.of(group));
     JsonNode created = create(pipeline("Filling", stage("dev", "create_snapshot", dev), prodStage));
     String otherTeam = createTeam(organization, unique("other"));
+    // a promotion into production under way: from now on the stage binds whoever edits the
+    // pipeline (before it, the stage is being set up and may be corrected)
+    expect(
+        post(
+            "/api/v1/pipelines/"
+                + created.path("id").asText()
+                + "/stages/"
+                + created.path("stages").path(0).path("id").asText()
+                + "/promote",
+            as(owner),
+            body("comment", "first release")),
+        202);
     scene =
         new Scene(
             created.path("id").asText(),
@@ -209,6 +227,26 @@ class ProtectedStageBypassTest extends PipelineTestSupport {
   }
 
   @Test
+  void aProtectedStageIsSetUpFreelyUntilTheFirstPromotionIntoIt() {
+    String dev = instance("dev-2");
+    String prod = instance("prod-3");
+    Map<String, Object> prodStage = stage("prod", "use_latest", prod);
+    prodStage.put("protected", true);
+    JsonNode created = create(pipeline("Packing", stage("dev", "create_snapshot", dev), prodStage));
+    String id = created.path("id").asText();
+    // while the stage targets it, the instance is protected at once
+    Response deploy =
+        post("/api/v1/instances/" + prod + "/actions/deploy", as(owner), body("snapshotId", "any"));
+    assertThat(deploy.status()).isEqualTo(403);
+    Map<String, Object> corrected = pipeline("Packing", stage("dev", "create_snapshot", dev));
+    @SuppressWarnings("unchecked")
+    List<Object> stages = (List<Object>) corrected.get("stages");
+    stages.set(0, asRequest(created.path("stages").path(0)));
+    expect(put("/api/v1/pipelines/" + id, as(owner), corrected), 200);
+    expect(delete("/api/v1/pipelines/" + id, as(owner)), 204);
+  }
+
+  @Test
   void changesThatWeakenNothingStillWork() {
     String prod2 = instance("prod-2");
     // a new target joins the protected stage, the pipeline gets a new name
@@ -238,6 +276,48 @@ class ProtectedStageBypassTest extends PipelineTestSupport {
             body("snapshotId", "unknown"));
     assertThat(freeDeploy.status()).isEqualTo(400);
     assertThat(freeDeploy.json().path("title").asText()).isNotEqualTo("Protected stage");
+  }
+
+  @Test
+  void aDeployProcessStartedOutsideFlowgatesApiDeploysNothing() {
+    for (String target : List.of(scene.prod(), scene.dev())) {
+      String process =
+          engine
+              .getRuntimeService()
+              .createProcessInstanceByKey("snapshot-deployment")
+              .businessKey(target)
+              .processDefinitionWithoutTenantId()
+              .setVariables(
+                  body(
+                      "instanceId",
+                      target,
+                      "instanceName",
+                      "by hand",
+                      "teamId",
+                      team,
+                      "organizationId",
+                      organization,
+                      "snapshotId",
+                      "any",
+                      "snapshotHash",
+                      "0".repeat(64),
+                      "operation",
+                      "deploy"))
+              .execute()
+              .getId();
+      ManagementService jobs = engine.getManagementService();
+      jobs.executeJob(jobs.createJobQuery().processInstanceId(process).singleResult().getId());
+      List<String> passed =
+          engine
+              .getHistoryService()
+              .createHistoricActivityInstanceQuery()
+              .processInstanceId(process)
+              .list()
+              .stream()
+              .map(HistoricActivityInstance::getActivityId)
+              .toList();
+      assertThat(passed).contains("mark-nothing-deployed").doesNotContain("deploy-snapshot");
+    }
   }
 
   private List<String> both(String second) {
