@@ -28,6 +28,10 @@ class OrganizationController {
 
   record SetOrganizationRole(@NotNull(message = "must be admin or member") OrganizationRole role) {}
 
+  /** {@code PUT /organizations/{id}/settings}. */
+  record OrganizationSettings(
+      @NotNull(message = "is required: true or false") Boolean approverGrantsNeedTwoAdmins) {}
+
   private final OrganizationService organizations;
 
   OrganizationController(OrganizationService organizations) {
@@ -49,6 +53,13 @@ class OrganizationController {
   @GetMapping("/{id}")
   Organization get(Caller caller, @PathVariable String id) {
     return organizations.get(caller, id, OrganizationAction.READ);
+  }
+
+  @PutMapping(path = "/{id}/settings", consumes = MediaType.APPLICATION_JSON_VALUE)
+  Organization settings(
+      Caller caller, @PathVariable String id, @Valid @RequestBody OrganizationSettings body) {
+    return organizations.setApproverGrantsNeedTwoAdmins(
+        caller, id, body.approverGrantsNeedTwoAdmins());
   }
 
   @PutMapping(path = "/{id}/members/{username}", consumes = MediaType.APPLICATION_JSON_VALUE)

@@ -13,7 +13,7 @@ import org.springframework.stereotype.Repository;
 @Repository
 public class OrganizationRepository {
 
-  private static final String COLUMNS = "id, name, created_at";
+  private static final String COLUMNS = "id, name, created_at, approver_grants_need_two_admins";
 
   private final JdbcClient jdbc;
 
@@ -29,6 +29,12 @@ public class OrganizationRepository {
         .param(id)
         .query(OrganizationRepository::map)
         .optional();
+  }
+
+  void setApproverGrantsNeedTwoAdmins(String id, boolean required) {
+    jdbc.sql("update flowgate.organization set approver_grants_need_two_admins = ? where id = ?")
+        .params(required, id)
+        .update();
   }
 
   boolean nameTaken(String name) {
@@ -47,7 +53,8 @@ public class OrganizationRepository {
 
   List<Organization> ofUser(String username) {
     return jdbc.sql(
-            "select o.id, o.name, o.created_at from flowgate.organization o"
+            "select o.id, o.name, o.created_at, o.approver_grants_need_two_admins"
+                + " from flowgate.organization o"
                 + " join flowgate.organization_member m on m.organization_id = o.id"
                 + " where m.username = ? order by lower(o.name), o.id")
         .param(username)
@@ -104,6 +111,9 @@ public class OrganizationRepository {
 
   private static Organization map(ResultSet rs, int row) throws SQLException {
     return new Organization(
-        rs.getString("id"), rs.getString("name"), rs.getTimestamp("created_at").toInstant());
+        rs.getString("id"),
+        rs.getString("name"),
+        rs.getTimestamp("created_at").toInstant(),
+        rs.getBoolean("approver_grants_need_two_admins"));
   }
 }

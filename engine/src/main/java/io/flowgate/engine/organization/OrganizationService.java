@@ -47,7 +47,8 @@ public class OrganizationService {
       throw ApiProblem.conflict("An organization named '" + name + "' exists; choose another name");
     }
     Organization organization =
-        new Organization(Ids.newId(), name, Instant.now(clock).truncatedTo(ChronoUnit.MICROS));
+        new Organization(
+            Ids.newId(), name, Instant.now(clock).truncatedTo(ChronoUnit.MICROS), false);
     organizations.insert(organization, caller.actor());
     camunda.createOrganization(organization.id(), name);
     audit.record(
@@ -108,6 +109,45 @@ public class OrganizationService {
               Map.of("role", role.value(), "previousRole", previous.value())));
     }
     return new OrganizationMember(organization.id(), username, role);
+  }
+
+  /**
+   * Whether approver grants need a second organization admin. An organization admin may ask for it;
+   * only the platform administrator may drop it again, since one admin dropping it would undo what
+   * it protects against (one admin making approvers alone).
+   */
+  @Transactional
+  public Organization setApproverGrantsNeedTwoAdmins(
+      Caller caller, String organizationId, boolean required) {
+    Organization organization = get(caller, organizationId, OrganizationAction.MANAGE_USERS);
+    if (organization.approverGrantsNeedTwoAdmins() == required) {
+      return organization;
+    }
+    if (!required && !policy.isPlatformAdmin(caller)) {
+      throw ApiProblem.forbidden(
+          "Only the platform administrator may stop requiring a second admin for approver grants;"
+              + " an organization admin alone could otherwise make approvers again");
+    }
+    organizations.setApproverGrantsNeedTwoAdmins(organization.id(), required);
+    audit.record(
+        new AuditEvent(
+            caller.actor(),
+            "organization.settings.changed",
+            "organization",
+            organization.id(),
+            organization.id(),
+            null,
+            Map.of("approverGrantsNeedTwoAdmins", required)));
+    return organizations.find(organization.id()).orElseThrow();
+  }
+
+  /** Whether a grant of approver rights in the organization waits for a second admin. */
+  @Transactional(readOnly = true)
+  public boolean approverGrantsNeedTwoAdmins(String organizationId) {
+    return organizations
+        .find(organizationId)
+        .map(Organization::approverGrantsNeedTwoAdmins)
+        .orElse(false);
   }
 
   /** Sanitized text must still say something. */

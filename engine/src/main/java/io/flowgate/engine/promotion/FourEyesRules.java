@@ -54,12 +54,12 @@ class FourEyesRules {
     if (user.equals(promotion.requestedBy())) {
       return Optional.of("the requester of a promotion cannot approve it");
     }
-    if (!isApprover(user, promotion.approverGroup(), promotion.organizationId())) {
+    if (!isApprover(user, promotion)) {
       return Optional.of(
           user
               + " is not an approver of group "
               + promotion.approverGroup()
-              + " in the organization");
+              + " in the organization, or became one after the promotion was requested");
     }
     if (decided.stream().anyMatch(approval -> approval.approver().equals(user))) {
       return Optional.of(user + " has decided on this promotion already; a second person must");
@@ -93,8 +93,7 @@ class FourEyesRules {
       }
       if (approval.approver().equals(promotion.requestedBy())
           || !approval.snapshotHash().equals(promotion.snapshotHash())
-          || !isApprover(
-              approval.approver(), promotion.approverGroup(), promotion.organizationId())) {
+          || !isApprover(approval.approver(), promotion)) {
         continue; // never counts, whatever wrote it
       }
       approvers.add(approval.approver());
@@ -109,22 +108,38 @@ class FourEyesRules {
     return Optional.empty();
   }
 
-  /** A member of the team whose approvers group this is, marked approver, in the organization. */
-  boolean isApprover(String user, String group, String organizationId) {
+  /**
+   * A member of the team whose approvers group the promotion asks, marked approver, in the
+   * organization, since before the promotion was requested: a right granted later (an approver made
+   * for the occasion) does not count for it.
+   */
+  boolean isApprover(String user, Promotion promotion) {
+    return grantOf(user, promotion.approverGroup(), promotion.organizationId())
+        .filter(grant -> !grant.since().isAfter(promotion.requestedAt()))
+        .isPresent();
+  }
+
+  /** Who made a person an approver of the group, and since when; empty when they are not one. */
+  Optional<ApproverGrant> grantOf(String user, String group, String organizationId) {
     if (group == null) {
-      return false;
+      return Optional.empty();
     }
     Matcher team = APPROVERS_GROUP.matcher(group);
     if (!team.matches()) {
-      return false;
+      return Optional.empty();
     }
     return jdbc.sql(
-                "select count(*) from flowgate.team_member m join flowgate.team t on t.id ="
-                    + " m.team_id where m.team_id = ? and m.username = ? and m.approver"
-                    + " and t.organization_id = ?")
-            .params(team.group(1), user, organizationId)
-            .query(Long.class)
-            .single()
-        > 0;
+            "select m.approver_since, m.approver_granted_by, m.approver_confirmed_by"
+                + " from flowgate.team_member m join flowgate.team t on t.id = m.team_id"
+                + " where m.team_id = ? and m.username = ? and m.approver"
+                + " and t.organization_id = ?")
+        .params(team.group(1), user, organizationId)
+        .query(
+            (rs, row) ->
+                new ApproverGrant(rs.getTimestamp(1).toInstant(), rs.getString(2), rs.getString(3)))
+        .optional();
   }
+
+  /** An approver right as granted: since when, by whom, confirmed by whom (or null). */
+  record ApproverGrant(Instant since, String grantedBy, String confirmedBy) {}
 }

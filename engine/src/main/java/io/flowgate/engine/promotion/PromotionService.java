@@ -24,6 +24,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.springframework.http.HttpStatus;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
@@ -45,6 +46,7 @@ public class PromotionService {
   private final TeamService teams;
   private final PromotionWorkflow workflow;
   private final ApprovalDesk desk;
+  private final FourEyesRules rules;
   private final AuditLog audit;
   private final Clock clock;
 
@@ -56,8 +58,10 @@ public class PromotionService {
       TeamService teams,
       PromotionWorkflow workflow,
       ApprovalDesk desk,
+      FourEyesRules rules,
       AuditLog audit,
       Clock clock) {
+    this.rules = rules;
     this.promotions = promotions;
     this.pipelines = pipelines;
     this.snapshots = snapshots;
@@ -294,9 +298,18 @@ public class PromotionService {
     List<PromotionView.Decision> decisions =
         promotions.approvals(p.id()).stream()
             .map(
-                a ->
-                    new PromotionView.Decision(
-                        a.approver(), a.decision(), a.comment(), a.decidedAt()))
+                a -> {
+                  Optional<FourEyesRules.ApproverGrant> grant =
+                      rules.grantOf(a.approver(), p.approverGroup(), p.organizationId());
+                  return new PromotionView.Decision(
+                      a.approver(),
+                      a.decision(),
+                      a.comment(),
+                      a.decidedAt(),
+                      grant.map(FourEyesRules.ApproverGrant::since).orElse(null),
+                      grant.map(FourEyesRules.ApproverGrant::grantedBy).orElse(null),
+                      grant.map(FourEyesRules.ApproverGrant::confirmedBy).orElse(null));
+                })
             .toList();
     List<PromotionView.Target> targets =
         promotions.targets(p.id()).stream()

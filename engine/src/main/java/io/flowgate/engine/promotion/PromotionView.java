@@ -41,7 +41,19 @@ public record PromotionView(
 
   public record SnapshotRef(String id, String hash) {}
 
-  public record Decision(String approver, String decision, String comment, Instant decidedAt) {}
+  /**
+   * One approver's decision, with their approver right as it stands now: since when, granted by
+   * whom, confirmed by whom (null where the organization asks no second admin, or the right was
+   * taken away since).
+   */
+  public record Decision(
+      String approver,
+      String decision,
+      String comment,
+      Instant decidedAt,
+      Instant approverSince,
+      String approverGrantedBy,
+      String approverConfirmedBy) {}
 
   public record Target(String instanceId, String name, String state, String backupSnapshotId) {}
 }

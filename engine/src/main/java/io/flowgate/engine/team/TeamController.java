@@ -87,6 +87,13 @@ class TeamController {
         .body(change.member());
   }
 
+  /** A second organization admin confirms a pending approver grant. */
+  @PostMapping("/api/v1/teams/{id}/members/{username}/approver-confirmation")
+  TeamMember confirmApprover(
+      Caller caller, @PathVariable String id, @PathVariable String username) {
+    return teams.confirmApprover(caller, id, username);
+  }
+
   @DeleteMapping("/api/v1/teams/{id}/members/{username}")
   @ResponseStatus(HttpStatus.NO_CONTENT)
   void removeMember(Caller caller, @PathVariable String id, @PathVariable String username) {

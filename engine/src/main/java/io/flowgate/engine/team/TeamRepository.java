@@ -15,6 +15,10 @@ public class TeamRepository {
 
   private static final String COLUMNS = "t.id, t.organization_id, t.name, t.slug, t.created_at";
 
+  private static final String MEMBER_COLUMNS =
+      "team_id, username, role, approver, created_at, approver_since, approver_granted_by,"
+          + " approver_confirmed_by, approver_requested_by, approver_requested_at";
+
   private final JdbcClient jdbc;
 
   TeamRepository(JdbcClient jdbc) {
@@ -79,7 +83,9 @@ public class TeamRepository {
       return Optional.empty();
     }
     return jdbc.sql(
-            "select team_id, username, role, approver, created_at from flowgate.team_member"
+            "select "
+                + MEMBER_COLUMNS
+                + " from flowgate.team_member"
                 + " where team_id = ? and username = ?")
         .params(teamId, username)
         .query(TeamRepository::mapMember)
@@ -88,7 +94,9 @@ public class TeamRepository {
 
   List<TeamMember> members(String teamId) {
     return jdbc.sql(
-            "select team_id, username, role, approver, created_at from flowgate.team_member"
+            "select "
+                + MEMBER_COLUMNS
+                + " from flowgate.team_member"
                 + " where team_id = ? order by username")
         .param(teamId)
         .query(TeamRepository::mapMember)
@@ -103,26 +111,57 @@ public class TeamRepository {
         .single();
   }
 
-  void insertMember(Team team, String username, TeamRole role, boolean approver, Instant at) {
+  void insertMember(Team team, String username, TeamRole role, Instant at) {
     jdbc.sql(
             "insert into flowgate.team_member (team_id, organization_id, username, role, approver,"
-                + " created_at, updated_at) values (?, ?, ?, ?, ?, ?, ?)")
+                + " created_at, updated_at) values (?, ?, ?, ?, false, ?, ?)")
         .params(
             team.id(),
             team.organizationId(),
             username,
             role.value(),
-            approver,
             Timestamp.from(at),
             Timestamp.from(at))
         .update();
   }
 
-  void updateMember(String teamId, String username, TeamRole role, boolean approver, Instant at) {
+  void updateRole(String teamId, String username, TeamRole role, Instant at) {
     jdbc.sql(
-            "update flowgate.team_member set role = ?, approver = ?, updated_at = ?"
+            "update flowgate.team_member set role = ?, updated_at = ?"
                 + " where team_id = ? and username = ?")
-        .params(role.value(), approver, Timestamp.from(at), teamId, username)
+        .params(role.value(), Timestamp.from(at), teamId, username)
+        .update();
+  }
+
+  /** The approver right takes effect now; a pending request for it is settled. */
+  void grantApprover(
+      String teamId, String username, String grantedBy, String confirmedBy, Instant at) {
+    jdbc.sql(
+            "update flowgate.team_member set approver = true, approver_since = ?,"
+                + " approver_granted_by = ?, approver_confirmed_by = ?,"
+                + " approver_requested_by = null, approver_requested_at = null, updated_at = ?"
+                + " where team_id = ? and username = ?")
+        .params(Timestamp.from(at), grantedBy, confirmedBy, Timestamp.from(at), teamId, username)
+        .update();
+  }
+
+  /** A grant that waits for a second organization admin. */
+  void requestApprover(String teamId, String username, String requestedBy, Instant at) {
+    jdbc.sql(
+            "update flowgate.team_member set approver_requested_by = ?, approver_requested_at = ?,"
+                + " updated_at = ? where team_id = ? and username = ?")
+        .params(requestedBy, Timestamp.from(at), Timestamp.from(at), teamId, username)
+        .update();
+  }
+
+  /** No approver right, and no request for one. */
+  void revokeApprover(String teamId, String username, Instant at) {
+    jdbc.sql(
+            "update flowgate.team_member set approver = false, approver_since = null,"
+                + " approver_granted_by = null, approver_confirmed_by = null,"
+                + " approver_requested_by = null, approver_requested_at = null, updated_at = ?"
+                + " where team_id = ? and username = ?")
+        .params(Timestamp.from(at), teamId, username)
         .update();
   }
 
@@ -147,6 +186,15 @@ public class TeamRepository {
         rs.getString("username"),
         TeamRole.of(rs.getString("role")),
         rs.getBoolean("approver"),
-        rs.getTimestamp("created_at").toInstant());
+        rs.getTimestamp("created_at").toInstant(),
+        instant(rs.getTimestamp("approver_since")),
+        rs.getString("approver_granted_by"),
+        rs.getString("approver_confirmed_by"),
+        rs.getString("approver_requested_by"),
+        instant(rs.getTimestamp("approver_requested_at")));
+  }
+
+  private static Instant instant(Timestamp timestamp) {
+    return timestamp == null ? null : timestamp.toInstant();
   }
 }

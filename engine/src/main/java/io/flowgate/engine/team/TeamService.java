@@ -20,7 +20,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.springframework.stereotype.Service;
+import org.springframework.transaction.PlatformTransactionManager;
+import org.springframework.transaction.TransactionDefinition;
 import org.springframework.transaction.annotation.Transactional;
+import org.springframework.transaction.support.TransactionTemplate;
 
 @Service
 public class TeamService {
@@ -31,6 +34,7 @@ public class TeamService {
   private final CamundaIdentity camunda;
   private final AuditLog audit;
   private final Clock clock;
+  private final TransactionTemplate ownTransaction;
 
   TeamService(
       TeamRepository teams,
@@ -38,7 +42,10 @@ public class TeamService {
       AccessPolicy policy,
       CamundaIdentity camunda,
       AuditLog audit,
-      Clock clock) {
+      Clock clock,
+      PlatformTransactionManager transactions) {
+    this.ownTransaction = new TransactionTemplate(transactions);
+    this.ownTransaction.setPropagationBehavior(TransactionDefinition.PROPAGATION_REQUIRES_NEW);
     this.teams = teams;
     this.organizations = organizations;
     this.policy = policy;
@@ -122,16 +129,18 @@ public class TeamService {
     }
     Instant now = now();
     Optional<TeamMember> previous = teams.member(team.id(), username);
+    boolean wasApprover = previous.map(TeamMember::approver).orElse(false);
+    boolean wasRequested = previous.map(m -> m.approverRequestedBy() != null).orElse(false);
     Map<String, Object> details = new LinkedHashMap<>();
     details.put("role", role.value());
     details.put("approver", approver);
     String action;
     if (previous.isEmpty()) {
-      teams.insertMember(team, username, role, approver, now);
+      teams.insertMember(team, username, role, now);
       action = "team.member.added";
     } else {
       TeamMember before = previous.get();
-      if (before.role() == role && before.approver() == approver) {
+      if (before.role() == role && (wasApprover || wasRequested) == approver) {
         return new MembershipChange(before, false);
       }
       if (before.role() == TeamRole.OWNER
@@ -139,17 +148,80 @@ public class TeamService {
           && teams.countOwners(team.id()) == 1) {
         throw lastOwner();
       }
-      teams.updateMember(team.id(), username, role, approver, now);
+      teams.updateRole(team.id(), username, role, now);
       details.put("previousRole", before.role().value());
       details.put("previousApprover", before.approver());
       action = "team.member.updated";
     }
-    camunda.setTeamMembership(username, team.id(), role, approver);
+    if (approver && !wasApprover && !wasRequested) {
+      if (organizations.approverGrantsNeedTwoAdmins(team.organizationId())) {
+        // takes effect when a second organization admin confirms it
+        teams.requestApprover(team.id(), username, caller.actor(), now);
+        details.put("approverPending", true);
+      } else {
+        teams.grantApprover(team.id(), username, caller.actor(), null, now);
+      }
+    } else if (!approver && (wasApprover || wasRequested)) {
+      teams.revokeApprover(team.id(), username, now);
+    }
+    TeamMember member = teams.member(team.id(), username).orElseThrow();
+    camunda.setTeamMembership(username, team.id(), role, member.approver());
     audit.record(
         new AuditEvent(
             caller.actor(), action, "user", username, team.organizationId(), team.id(), details));
-    TeamMember member = teams.member(team.id(), username).orElseThrow();
     return new MembershipChange(member, previous.isEmpty());
+  }
+
+  /**
+   * A second organization admin confirms a pending approver grant: neither the admin who asked for
+   * it nor the new approver may. A refusal is audited in a transaction of its own.
+   */
+  @Transactional
+  public TeamMember confirmApprover(Caller caller, String teamId, String username) {
+    Team team = get(caller, teamId, TeamAction.READ);
+    organizations.get(caller, team.organizationId(), OrganizationAction.MANAGE_USERS);
+    TeamMember member =
+        teams
+            .member(team.id(), username)
+            .orElseThrow(
+                () ->
+                    ApiProblem.notFound(
+                        "'" + printable(username) + "' is not a member of this team"));
+    if (member.approverRequestedBy() == null) {
+      throw ApiProblem.conflict(
+          "No approver grant for '" + printable(username) + "' waits for confirmation");
+    }
+    if (caller.actor().equals(member.approverRequestedBy())
+        || caller.actor().equals(member.username())) {
+      String reason =
+          caller.actor().equals(member.username())
+              ? "nobody confirms their own approver right"
+              : "the admin who asked for the grant cannot also confirm it";
+      ownTransaction.executeWithoutResult(
+          status ->
+              audit.record(
+                  new AuditEvent(
+                      caller.actor(),
+                      "team.member.approver-confirmation-refused",
+                      "user",
+                      username,
+                      team.organizationId(),
+                      team.id(),
+                      Map.of("reason", reason))));
+      throw ApiProblem.forbidden("A second organization admin must confirm the grant: " + reason);
+    }
+    teams.grantApprover(team.id(), username, member.approverRequestedBy(), caller.actor(), now());
+    camunda.setTeamMembership(username, team.id(), member.role(), true);
+    audit.record(
+        new AuditEvent(
+            caller.actor(),
+            "team.member.approver-confirmed",
+            "user",
+            username,
+            team.organizationId(),
+            team.id(),
+            Map.of("requestedBy", member.approverRequestedBy())));
+    return teams.member(team.id(), username).orElseThrow();
   }
 
   @Transactional

@@ -155,6 +155,13 @@ export async function promotionDiffPage(view, ctx) {
   );
 }
 
+/** Who made an approver one and since when, as the approval's reader needs to know. */
+function grant(a) {
+  if (!a.approverSince) return null;
+  const confirmed = a.approverConfirmedBy ? `, confirmed by ${a.approverConfirmedBy}` : '';
+  return h('small', { class: 'approver-grant' }, ` approver since ${a.approverSince.slice(0, 10)}, granted by ${a.approverGrantedBy}${confirmed}`);
+}
+
 /** State, snapshot hash, approvals so far and the open Tasklist tasks of a promotion. */
 export function promotionFacts(p, session) {
   return h(
@@ -173,7 +180,7 @@ export function promotionFacts(p, session) {
       p.approvalsRequired ? `${p.approvals.filter((a) => a.decision === 'approve').length} of ${p.approvalsRequired}` : '—',
       p.approverGroup ? h('span', { class: 'muted' }, ` (group ${p.approverGroup})`) : null,
       p.approvals.length
-        ? h('ul', {}, p.approvals.map((a) => h('li', { class: `decision-${a.decision}` }, `${a.approver}: ${a.decision}`, a.comment ? h('q', {}, a.comment) : null, ' ', time(a.decidedAt))))
+        ? h('ul', {}, p.approvals.map((a) => h('li', { class: `decision-${a.decision}` }, `${a.approver}: ${a.decision}`, a.comment ? h('q', {}, a.comment) : null, ' ', time(a.decidedAt), grant(a))))
         : null,
     ),
     p.openTasks?.length
