@@ -15,6 +15,8 @@
 //   comment          the approver's comment
 //   screenshot       optional: where to save a PNG of the filled-in form before completing
 //   failureScreenshot optional: where to save a PNG of the page when something fails
+//   expectRefusal    optional: true when the completion must be refused (a bypass attempt); the
+//                    refusal is then the expected outcome and its status and text are the output
 // Output (JSON on standard output): the task's id, what the form showed, the link to the diff
 // picture and the status of the completion. Progress goes to standard error. Any failure exits
 // with 1 and says why.
@@ -160,6 +162,14 @@ async function approve(page, input) {
   );
   await complete.click();
   const response = await completion;
+  if (input.expectRefusal) {
+    if (response.status() === 204) {
+      fail(`completing ${taskId} as ${input.username} was accepted, but it must be refused`);
+    }
+    const text = await response.text();
+    log('refused', taskId, response.status(), text);
+    return { user: input.username, taskId, shown, completionStatus: response.status(), refusal: text };
+  }
   if (response.status() !== 204) {
     fail(`completing ${taskId} answered ${response.status()}: ${await response.text()}`);
   }

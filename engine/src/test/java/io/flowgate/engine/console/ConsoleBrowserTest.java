@@ -162,12 +162,7 @@ class ConsoleBrowserTest extends InstanceTestSupport {
       // and the API refuses what the console does not offer
       expect(post("/api/v1/instances/" + third + "/actions/stop", as(viewer), null), 403);
     } finally {
-      for (String id : instances) {
-        delete("/api/v1/instances/" + id, as(owner));
-      }
-      for (String id : instances) {
-        awaitGone(id);
-      }
+      deleteInstances(instances);
     }
   }
 

@@ -501,6 +501,7 @@ class FaultSuite {
   /** Deleting every instance is the last check: no container, volume or port may stay. */
   private void deleteEveryInstance() throws Exception {
     JsonNode instances = owner.get("/api/v1/instances?team=" + team).expect(200).json();
+    leftovers.releaseFromPipelines();
     for (JsonNode each : instances.path("items")) {
       owner.delete("/api/v1/instances/" + each.path("id").asText());
     }

@@ -87,6 +87,18 @@ final class Leftovers {
             + "')");
   }
 
+  /**
+   * Takes every instance out of its pipeline stages, so that the last check can delete them all: an
+   * instance of a protected stage has no decommissioning route in the API yet (decision record 11).
+   */
+  void releaseFromPipelines() throws SQLException {
+    try (Connection connection =
+            DriverManager.getConnection(jdbcUrl.get(), "postgres", "postgres");
+        Statement statement = connection.createStatement()) {
+      statement.executeUpdate("delete from flowgate.pipeline_stage_instance");
+    }
+  }
+
   List<String> rows(String sql) throws SQLException {
     try (Connection connection =
             DriverManager.getConnection(jdbcUrl.get(), "postgres", "postgres");

@@ -96,6 +96,23 @@ public abstract class InstanceTestSupport extends ApiTestSupport {
         });
   }
 
+  /**
+   * Deletes the instances and waits until they are gone. An instance of a protected stage cannot be
+   * deleted through the API (decision record 11 has no decommissioning route yet), so the test's
+   * cleanup takes them out of their stages in the database first.
+   */
+  protected void deleteInstances(List<String> ids) {
+    for (String id : ids) {
+      jdbc.sql("delete from flowgate.pipeline_stage_instance where instance_id = ?")
+          .param(id)
+          .update();
+      delete("/api/v1/instances/" + id, as(owner));
+    }
+    for (String id : ids) {
+      awaitGone(id);
+    }
+  }
+
   /** Waits for the instance to be gone (GET answers 404). */
   protected void awaitGone(String id) {
     Await.until(

@@ -13,9 +13,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import org.camunda.bpm.engine.ProcessEngine;
 import org.junit.jupiter.api.Test;
-import org.springframework.beans.factory.annotation.Autowired;
 
 /**
  * dev → prod promotions on real Node-RED instances: two approvers, the four-eyes rules on every
@@ -23,8 +21,6 @@ import org.springframework.beans.factory.annotation.Autowired;
  * expiry), and a failing target that brings both targets back to their backups.
  */
 class PromotionDockerTest extends PromotionTestSupport {
-
-  @Autowired ProcessEngine processEngine;
 
   private String approver1;
   private String approver2;

@@ -3,18 +3,13 @@ package io.flowgate.engine.promotion;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.flowgate.connectors.testing.Browser;
 import io.flowgate.connectors.testing.RequiresBrowser;
-import java.net.URISyntaxException;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.camunda.bpm.engine.ProcessEngine;
 import org.junit.jupiter.api.Test;
-import org.springframework.beans.factory.annotation.Autowired;
 
 /**
  * A dev → prod promotion on real Node-RED instances, approved by two people in Camunda Tasklist in
@@ -30,11 +25,7 @@ import org.springframework.beans.factory.annotation.Autowired;
 @RequiresBrowser
 class TasklistApprovalBrowserTest extends PromotionTestSupport {
 
-  private static final String TASK_NAME = "Approve the promotion";
   private static final String ADDED_NODE = "debug \"log each request\"";
-  private static final Duration BROWSER = Duration.ofSeconds(90);
-
-  @Autowired ProcessEngine processEngine;
 
   private final Map<String, String> displayNames = new LinkedHashMap<>();
 
@@ -61,8 +52,14 @@ class TasklistApprovalBrowserTest extends PromotionTestSupport {
       // the first approver reads the change before signing
       Path screenshot = screenshotDir().resolve("tasklist-approval.png");
       JsonNode first =
-          approveInTasklist(
-              approver1, hash, ADDED_NODE, "the diff adds request logging", screenshot);
+          tasklist(
+              approver1,
+              displayNames.get(approver1),
+              hash,
+              ADDED_NODE,
+              "the diff adds request logging",
+              screenshot,
+              false);
       JsonNode shown = first.path("shown");
       assertThat(shown.path("snapshotHash").asText()).isEqualTo(hash);
       assertThat(shown.path("diffSummary").asText())
@@ -89,7 +86,8 @@ class TasklistApprovalBrowserTest extends PromotionTestSupport {
       assertThat(afterFirst.path("approvals").get(0).path("approver").asText())
           .isEqualTo(approver1);
 
-      JsonNode second = approveInTasklist(approver2, hash, null, "looks right", null);
+      JsonNode second =
+          tasklist(approver2, displayNames.get(approver2), hash, null, "looks right", null, false);
       assertThat(second.path("taskId").asText()).isNotEqualTo(first.path("taskId").asText());
       assertThat(second.path("shown").path("snapshotHash").asText()).isEqualTo(hash);
 
@@ -105,12 +103,7 @@ class TasklistApprovalBrowserTest extends PromotionTestSupport {
       assertThat(instance(prod).path("snapshotId").asText()).isEqualTo(snapshotId);
       assertThat(hello(prod)).isEqualTo("200 v2");
     } finally {
-      for (String id : instances) {
-        delete("/api/v1/instances/" + id, as(owner));
-      }
-      for (String id : instances) {
-        awaitGone(id);
-      }
+      deleteInstances(instances);
     }
   }
 
@@ -142,48 +135,9 @@ class TasklistApprovalBrowserTest extends PromotionTestSupport {
     return username;
   }
 
-  /**
-   * Runs {@code browser/tasklist-approve.js} as the approver against this Flowgate's Tasklist;
-   * fails with what the script said when it does not exit 0.
-   */
-  private JsonNode approveInTasklist(
-      String user, String snapshotHash, String expectDiff, String comment, Path screenshot)
-      throws Exception {
-    Map<String, Object> input = new LinkedHashMap<>();
-    // the tests name their engines uniquely (see config/application.yml): Tasklist's default
-    // route would look for the engine "default"
-    input.put(
-        "tasklistUrl",
-        "http://localhost:" + port + "/camunda/app/tasklist/" + processEngine.getName() + "/");
-    input.put("username", user);
-    input.put("displayName", displayNames.get(user));
-    input.put("password", PASSWORD);
-    input.put("taskName", TASK_NAME);
-    input.put("snapshotHash", snapshotHash);
-    input.put("expectDiff", expectDiff);
-    input.put("decision", "approve");
-    input.put("comment", comment);
-    input.put("screenshot", screenshot == null ? null : screenshot.toString());
-    input.put(
-        "failureScreenshot",
-        Path.of("target/screenshots", "tasklist-failure-" + user + ".png")
-            .toAbsolutePath()
-            .toString());
-    Browser.Result result =
-        Browser.runScript(
-            script("browser/tasklist-approve.js"), JSON.writeValueAsString(input), BROWSER);
-    assertThat(result.exitCode()).as("Tasklist as %s: %s", user, result).isZero();
-    return JSON.readTree(result.output());
-  }
-
   private static Path screenshotDir() {
     return Path.of(System.getProperty("flowgate.screenshot-dir", "target/screenshots"))
         .toAbsolutePath();
-  }
-
-  private static Path script(String resource) throws URISyntaxException {
-    return Path.of(
-        TasklistApprovalBrowserTest.class.getClassLoader().getResource(resource).toURI());
   }
 
   /** dev: the next version of the answer, and every request logged by a new node. */

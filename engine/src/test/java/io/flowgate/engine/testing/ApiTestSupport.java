@@ -13,6 +13,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -309,6 +311,53 @@ public abstract class ApiTestSupport {
             .path("id")
             .asText();
     return new TeamWithApplication(organization, team, owner, application);
+  }
+
+  /** A team API token with this role, valid for a day, made by the owner; the token itself. */
+  protected String createApiToken(String team, String owner, String role) {
+    return expect(
+            post(
+                "/api/v1/teams/" + team + "/tokens",
+                as(owner),
+                body(
+                    "name",
+                    "ci",
+                    "role",
+                    role,
+                    "expiresAt",
+                    Instant.now().plus(1, ChronoUnit.DAYS).toString())),
+            201)
+        .json()
+        .path("token")
+        .asText();
+  }
+
+  /** A device of the application, registered by the team's owner; its id. */
+  protected String registerDevice(String team, String owner, String application, String name) {
+    return expect(
+            post(
+                "/api/v1/teams/" + team + "/devices",
+                as(owner),
+                body("name", name, "type", "gateway", "application", application)),
+            201)
+        .json()
+        .path("device")
+        .path("id")
+        .asText();
+  }
+
+  /** A device group of the application with these devices, made by the team's owner; its id. */
+  protected String deviceGroup(
+      String owner, String application, String name, List<String> deviceIds) {
+    return expect(
+            post(
+                "/api/v1/applications/" + application + "/device-groups",
+                as(owner),
+                body("name", name, "deviceIds", deviceIds, "env", List.of())),
+            201)
+        .json()
+        .path("id")
+        .asText();
   }
 
   protected static Response expect(Response response, int status) {

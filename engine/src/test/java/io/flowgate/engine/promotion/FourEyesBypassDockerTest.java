@@ -1,0 +1,228 @@
+package io.flowgate.engine.promotion;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.flowgate.connectors.testing.RequiresBrowser;
+import io.flowgate.engine.testing.BypassRoutes;
+import io.flowgate.engine.testing.BypassRoutes.Route;
+import io.flowgate.engine.testing.BypassRoutes.Scene;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The bypass suite: a protected production instance running real Node-RED, a promotion into it
+ * requested with a team API token, and every route around the two signatures tried by every kind of
+ * caller (member, owner, organization admin, platform admin, the token) through Flowgate's API,
+ * Camunda's engine REST API and Tasklist in headless Chromium. Production keeps running what it ran
+ * until two approvers other than the token's creator approve; then it runs the promotion's
+ * snapshot. Prints {@code bypass attempts: N, held: N}. A new route around a promotion is one line
+ * in {@link BypassRoutes}; a new way to approve is one {@link Attempts#expect} line below.
+ */
+@RequiresBrowser
+class FourEyesBypassDockerTest extends PromotionTestSupport {
+
+  /** Each attempt and whether it held, for the summary line and the failure message. */
+  static final class Attempts {
+    private final List<String> broken = new ArrayList<>();
+    private int tried;
+
+    void expect(String what, Response response, int status) {
+      held(what + ": " + response, response.status() == status);
+    }
+
+    void held(String what, boolean held) {
+      tried++;
+      if (!held) {
+        broken.add(what);
+      }
+    }
+
+    int tried() {
+      return tried;
+    }
+
+    List<String> broken() {
+      return broken;
+    }
+  }
+
+  @Test
+  void productionRunsOnlyWhatTwoApproversApprovedWhicheverRouteIsTried() throws Exception {
+    // the owner approves too, and makes the API token the promotion is asked with
+    putMember(team, owner, "owner", true);
+    String approver1 = createUser(organization, unique("approver"), "member");
+    putMember(team, approver1, "member", true);
+    String approver2 = createUser(organization, unique("approver"), "member");
+    putMember(team, approver2, "member", true);
+    String member = createUser(organization, unique("member"), "member");
+    putMember(team, member, "member", false);
+    String orgAdmin = createUser(organization, unique("orgadmin"), "admin");
+    String token = createApiToken(team, owner, "member");
+
+    String dev = create(withFlows(request("dev"), HelloFlows.answering("v2")));
+    String prod = create(withFlows(request("prod"), HelloFlows.answering("v1")));
+    List<String> instances = List.of(dev, prod);
+    try {
+      for (String id : instances) {
+        awaitSettled(id, "running");
+      }
+      assertThat(hello(prod)).isEqualTo("200 v1");
+      String device = registerDevice(team, owner, application, "gw-1");
+      String group = deviceGroup(owner, application, "line-1", List.of(device));
+      JsonNode pipeline = devToProd(dev, prod, group);
+
+      String promotion =
+          expect(
+                  post(
+                      "/api/v1/pipelines/"
+                          + pipeline.path("id").asText()
+                          + "/stages/"
+                          + pipeline.path("stages").path(0).path("id").asText()
+                          + "/promote",
+                      Auth.bearer(token),
+                      body("comment", "v2 for the filler")),
+                  202)
+              .json()
+              .path("promotionId")
+              .asText();
+      JsonNode waiting = awaitState(promotion, "awaiting-approval");
+      assertThat(waiting.path("requestedBy").asText()).as("the token's creator").isEqualTo(owner);
+      assertThat(waiting.path("requestedVia").asText()).startsWith("token:");
+      String snapshotHash = waiting.path("snapshot").path("hash").asText();
+      String otherTeam = createTeam(organization, unique("other"));
+      Scene scene =
+          new Scene(
+              pipeline.path("id").asText(),
+              pipeline.path("stages"),
+              prod,
+              group,
+              device,
+              expect(
+                      post(
+                          "/api/v1/teams/" + team + "/applications",
+                          as(owner),
+                          body("name", "Packing")),
+                      201)
+                  .json()
+                  .path("id")
+                  .asText(),
+              "team-" + otherTeam + "-approvers",
+              waiting.path("snapshot").path("id").asText());
+
+      Map<String, Auth> callers = new LinkedHashMap<>();
+      callers.put("member", as(member));
+      callers.put("owner", as(owner));
+      callers.put("organization admin", as(orgAdmin));
+      callers.put("platform admin", admin());
+      callers.put("API token", Auth.bearer(token));
+      int auditedBefore = refusalsAudited();
+      Attempts attempts = new Attempts();
+      for (Route route : BypassRoutes.aroundPromotions(scene)) {
+        for (Map.Entry<String, Auth> caller : callers.entrySet()) {
+          attempts.expect(
+              route.name() + " as " + caller.getKey(),
+              sendJson(route.method(), route.path(), caller.getValue(), route.body()),
+              403);
+        }
+      }
+
+      // the approval itself, by everyone who must not give it
+      String approvals = "/api/v1/promotions/" + promotion + "/approvals";
+      Map<String, Object> approve = body("decision", "approve", "comment", "ok");
+      attempts.expect("approve as the token's creator", post(approvals, as(owner), approve), 403);
+      attempts.expect("approve with the token", post(approvals, Auth.bearer(token), approve), 403);
+      attempts.expect("approve as a member", post(approvals, as(member), approve), 403);
+      attempts.expect("approve as organization admin", post(approvals, as(orgAdmin), approve), 403);
+      attempts.expect("approve as platform admin", post(approvals, admin(), approve), 403);
+      String task = waiting.path("openTasks").path(0).asText();
+      String engineRest = "/engine-rest/engine/" + processEngine.getName();
+      Map<String, Object> decision =
+          body("variables", body("decision", body("value", "approve", "type", "String")));
+      attempts.held(
+          "complete the task on /engine-rest as the token's creator",
+          post(engineRest + "/task/" + task + "/complete", as(owner), decision).status() >= 400);
+      attempts.held(
+          "complete the task on /engine-rest as platform admin",
+          post(engineRest + "/task/" + task + "/complete", admin(), decision).status() >= 400);
+      attempts.expect(
+          "overwrite approvalsRequired on /engine-rest as platform admin",
+          put(
+              engineRest
+                  + "/process-instance/"
+                  + waiting.path("processInstanceId").asText()
+                  + "/variables/approvalsRequired",
+              admin(),
+              body("value", 0, "type", "Integer")),
+          403);
+      JsonNode inTasklist = tasklist(owner, null, snapshotHash, null, "my own change", null, true);
+      attempts.held(
+          "complete the task in Tasklist as the token's creator",
+          inTasklist.path("completionStatus").asInt() != 204);
+
+      System.out.println(
+          "bypass attempts: "
+              + attempts.tried()
+              + ", held: "
+              + (attempts.tried() - attempts.broken().size()));
+      assertThat(attempts.broken()).as("attempts that were not refused").isEmpty();
+      assertThat(refusalsAudited() - auditedBefore)
+          .as("every refusal is in the audit log")
+          .isGreaterThanOrEqualTo(attempts.tried());
+      JsonNode after = expect(get("/api/v1/promotions/" + promotion, as(owner)), 200).json();
+      assertThat(after.path("state").asText()).isEqualTo("awaiting-approval");
+      assertThat(after.path("approvals")).isEmpty();
+      assertThat(hello(prod)).as("production runs what it ran").isEqualTo("200 v1");
+
+      // the one way in: two approvers who are not the requester (the device leaves the fleet
+      // first, so that the group's rollout has nobody to wait for)
+      expect(delete("/api/v1/devices/" + device, as(owner)), 204);
+      expect(post(approvals, as(approver1), approve), 200);
+      expect(post(approvals, as(approver2), approve), 200);
+      JsonNode completed = awaitState(promotion, "completed");
+      assertThat(completed.path("approvals"))
+          .allSatisfy(a -> assertThat(a.path("approverGrantedBy").asText()).isEqualTo(ADMIN));
+      assertThat(hello(prod)).isEqualTo("200 v2");
+    } finally {
+      deleteInstances(instances);
+    }
+  }
+
+  /** dev (a new snapshot of its instance) → prod (protected, with a device group). */
+  private JsonNode devToProd(String dev, String prod, String group) {
+    Map<String, Object> prodStage =
+        body(
+            "name",
+            "prod",
+            "instances",
+            List.of(prod),
+            "action",
+            "use_latest",
+            "protected",
+            true,
+            "deviceGroups",
+            List.of(group));
+    return expect(
+            post(
+                "/api/v1/applications/" + application + "/pipelines",
+                as(owner),
+                body(
+                    "name",
+                    "Filling",
+                    "stages",
+                    List.of(
+                        body("name", "dev", "instances", List.of(dev), "action", "create_snapshot"),
+                        prodStage))),
+            201)
+        .json();
+  }
+
+  private int refusalsAudited() {
+    return count(
+        "select count(*) from flowgate.audit_log where action in ('protection.change-refused',"
+            + " 'pipeline.change-refused', 'promotion.approval-refused')");
+  }
+}

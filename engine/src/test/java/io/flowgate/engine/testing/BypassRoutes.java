@@ -1,0 +1,141 @@
+package io.flowgate.engine.testing;
+
+import static io.flowgate.engine.testing.ApiTestSupport.body;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Consumer;
+
+/**
+ * The routes around a promotion that the bypass suites try against a protected production stage:
+ * every way Flowgate's API offers to change its instances, device groups or the stage itself. A new
+ * route is one line in {@link #aroundPromotions}.
+ */
+public final class BypassRoutes {
+
+  private BypassRoutes() {}
+
+  /** One way in: what it is, and the request it sends. */
+  public record Route(String name, String method, String path, Object body) {}
+
+  /**
+   * What the routes aim at.
+   *
+   * @param stages the pipeline's stages as the API shows them: dev, then the protected prod
+   * @param snapshot a snapshot a deploy would put on prod (a real one where prod runs Node-RED)
+   * @param otherTeamApprovers the approvers group of another team of the organization
+   */
+  public record Scene(
+      String pipeline,
+      JsonNode stages,
+      String prod,
+      String group,
+      String device,
+      String otherApplication,
+      String otherTeamApprovers,
+      String snapshot) {}
+
+  /** Every route around a promotion, as the scene makes it. */
+  public static List<Route> aroundPromotions(Scene s) {
+    String instance = "/api/v1/instances/" + s.prod();
+    String pipeline = "/api/v1/pipelines/" + s.pipeline();
+    String device = "/api/v1/devices/" + s.device();
+    String group = "/api/v1/device-groups/" + s.group();
+    Map<String, Object> deploy = body("snapshotId", s.snapshot());
+    return List.of(
+        new Route("deploy", "POST", instance + "/actions/deploy", deploy),
+        new Route("rollback", "POST", instance + "/actions/rollback", deploy),
+        new Route(
+            "import",
+            "POST",
+            instance + "/snapshots/import",
+            body("secret", "a-long-enough-secret", "snapshot", body("format", "x"))),
+        new Route("editor login", "GET", instance + "/editor-credentials", null),
+        new Route("delete instance", "DELETE", instance, null),
+        new Route("unprotect", "PUT", pipeline, edited(s, prod -> prod.put("protected", false))),
+        new Route(
+            "other approvers",
+            "PUT",
+            pipeline,
+            edited(s, prod -> prod.put("approverGroup", s.otherTeamApprovers()))),
+        new Route(
+            "instance out", "PUT", pipeline, edited(s, prod -> prod.put("instances", List.of()))),
+        new Route(
+            "device group out",
+            "PUT",
+            pipeline,
+            edited(s, prod -> prod.put("deviceGroups", List.of()))),
+        new Route("stage after", "PUT", pipeline, withStageAfter(s)),
+        new Route("stage removed", "PUT", pipeline, onlyDev(s)),
+        new Route("delete pipeline", "DELETE", pipeline, null),
+        new Route("device target", "PUT", device + "/target", deploy),
+        new Route("device settings", "PUT", device + "/settings", body("env", List.of(line2()))),
+        new Route(
+            "device to other application",
+            "PUT",
+            device,
+            body("name", "gw-1", "type", "gateway", "application", s.otherApplication())),
+        new Route("group env", "PUT", group, groupBody(s, List.of(s.device()), List.of(line2()))),
+        new Route("group loses device", "PUT", group, groupBody(s, List.of(), List.of())),
+        new Route("delete group", "DELETE", group, null),
+        new Route(
+            "rollout by hand",
+            "POST",
+            group + "/rollouts",
+            body("snapshotId", s.snapshot(), "waves", List.of(100))));
+  }
+
+  /** A stage as the API shows it, as the body of a PUT that keeps it. */
+  public static Map<String, Object> asRequest(JsonNode stage) {
+    Map<String, Object> request = new LinkedHashMap<>();
+    request.put("id", stage.path("id").asText());
+    request.put("name", stage.path("name").asText());
+    request.put("action", stage.path("action").asText());
+    request.put("protected", stage.path("protected").asBoolean());
+    request.put("approverGroup", stage.path("approverGroup").asText());
+    request.put("instances", texts(stage.path("instances")));
+    request.put("deviceGroups", texts(stage.path("deviceGroups")));
+    return request;
+  }
+
+  /** The pipeline's body as it is, with the production stage (the second) changed. */
+  public static Map<String, Object> edited(Scene s, Consumer<Map<String, Object>> change) {
+    List<Object> stages = new ArrayList<>();
+    for (JsonNode stage : s.stages()) {
+      stages.add(asRequest(stage));
+    }
+    @SuppressWarnings("unchecked")
+    Map<String, Object> prod = (Map<String, Object>) stages.get(1);
+    change.accept(prod);
+    return body("name", "Filling", "stages", stages);
+  }
+
+  private static Map<String, Object> withStageAfter(Scene s) {
+    Map<String, Object> body = edited(s, prod -> {});
+    @SuppressWarnings("unchecked")
+    List<Object> stages = (List<Object>) body.get("stages");
+    stages.add(body("name", "after-prod", "action", "use_latest", "instances", List.of()));
+    return body;
+  }
+
+  private static Map<String, Object> onlyDev(Scene s) {
+    return body("name", "Filling", "stages", List.of(asRequest(s.stages().path(0))));
+  }
+
+  private static Map<String, Object> groupBody(Scene s, List<String> devices, List<Object> env) {
+    return body("name", "line-1", "deviceIds", devices, "env", env);
+  }
+
+  private static Map<String, Object> line2() {
+    return body("name", "LINE", "value", "2");
+  }
+
+  private static List<String> texts(JsonNode array) {
+    List<String> values = new ArrayList<>();
+    array.forEach(value -> values.add(value.asText()));
+    return values;
+  }
+}
