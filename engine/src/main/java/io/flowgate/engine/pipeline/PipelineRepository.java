@@ -50,6 +50,33 @@ class PipelineRepository {
       List<String> instances,
       List<String> deviceGroups) {}
 
+  /** A stage of another pipeline that targets one of the given instances or device groups. */
+  record OtherStage(String targetId, String pipelineName, String stageName, boolean isProtected) {}
+
+  /**
+   * The stages of pipelines other than this one (null: of every pipeline) that target any of these
+   * instances or device groups.
+   */
+  List<OtherStage> otherStagesTargeting(String pipelineId, Collection<String> targetIds) {
+    if (targetIds.isEmpty()) {
+      return List.of();
+    }
+    return jdbc.sql(
+            "select t.target_id, p.name, s.name, s.protected from ("
+                + " select stage_id, instance_id as target_id from flowgate.pipeline_stage_instance"
+                + " union all select stage_id, device_group_id from"
+                + " flowgate.pipeline_stage_device_group) t"
+                + " join flowgate.pipeline_stage s on s.id = t.stage_id"
+                + " join flowgate.pipeline p on p.id = s.pipeline_id"
+                + " where t.target_id = any(?) and (?::text is null or p.id <> ?)"
+                + " order by p.name, s.position")
+        .params(targetIds.toArray(String[]::new), pipelineId, pipelineId)
+        .query(
+            (rs, row) ->
+                new OtherStage(rs.getString(1), rs.getString(2), rs.getString(3), rs.getBoolean(4)))
+        .list();
+  }
+
   /**
    * The stages of the pipeline that a promotion has completed into or is under way into: the
    * protected ones among them bind everyone who edits the pipeline ({@link ProtectedStageChanges}).

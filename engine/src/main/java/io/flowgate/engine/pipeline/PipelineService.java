@@ -89,6 +89,7 @@ public class PipelineService {
     Application application = applications.get(caller, applicationId);
     Team team = teams.get(caller, application.teamId(), TeamAction.WRITE);
     Draft draft = validate(request, team, application, null);
+    requireProtectedTargetsOwnStage(caller, null, team, application, draft.stages());
     if (pipelines.nameTaken(application.id(), draft.name(), null)) {
       throw nameTaken(draft.name());
     }
@@ -143,6 +144,7 @@ public class PipelineService {
     if (unchanged(before, draft)) {
       return before;
     }
+    requireProtectedTargetsOwnStage(caller, before, team, application, draft.stages());
     List<String> weakenings =
         ProtectedStageChanges.weakenings(
             before, draft.stages(), pipelines.stagesPromotedInto(before.id()));
@@ -488,25 +490,76 @@ public class PipelineService {
   }
 
   /**
+   * An instance or device group of a protected stage belongs to that stage alone: in a stage of
+   * another pipeline, a promotion there would deploy to it under that stage's (weaker) policy.
+   * Refused as a weakening, for a new pipeline too.
+   */
+  private void requireProtectedTargetsOwnStage(
+      Caller caller, Pipeline pipeline, Team team, Application application, List<StageRow> stages) {
+    Map<String, Boolean> protectedTarget = new HashMap<>();
+    for (StageRow stage : stages) {
+      for (String target : stage.instances()) {
+        protectedTarget.put(target, stage.isProtected());
+      }
+      for (String target : stage.deviceGroups()) {
+        protectedTarget.put(target, stage.isProtected());
+      }
+    }
+    List<String> clashes = new ArrayList<>();
+    for (PipelineRepository.OtherStage other :
+        pipelines.otherStagesTargeting(
+            pipeline == null ? null : pipeline.id(), protectedTarget.keySet())) {
+      if (other.isProtected() || protectedTarget.get(other.targetId())) {
+        clashes.add(
+            other.targetId()
+                + " is a target of stage '"
+                + other.stageName()
+                + "' of pipeline '"
+                + other.pipelineName()
+                + "' too, and a target of a protected stage belongs to that stage alone");
+      }
+    }
+    if (clashes.isEmpty()) {
+      return;
+    }
+    if (pipeline != null) {
+      throw refuseWeakening(caller, pipeline, "change", clashes);
+    }
+    throw refuseWeakening(
+        caller,
+        new AuditEvent(
+            caller.actor(),
+            "pipeline.change-refused",
+            "application",
+            application.id(),
+            team.organizationId(),
+            team.id(),
+            Map.of("change", "create a pipeline", "refused", clashes)),
+        clashes);
+  }
+
+  /**
    * A change that would weaken a protected stage is refused for everyone, administrators included,
    * and audited in a transaction of its own (the request's is rolled back).
    */
   private ApiProblem refuseWeakening(
       Caller caller, Pipeline pipeline, String change, List<String> weakenings) {
-    ownTransaction.executeWithoutResult(
-        status -> {
-          Map<String, Object> details = new LinkedHashMap<>();
-          details.put("change", change);
-          details.put("refused", weakenings);
-          audit.record(event(caller, "pipeline.change-refused", pipeline, details));
-        });
+    Map<String, Object> details = new LinkedHashMap<>();
+    details.put("change", change);
+    details.put("refused", weakenings);
+    return refuseWeakening(
+        caller, event(caller, "pipeline.change-refused", pipeline, details), weakenings);
+  }
+
+  private ApiProblem refuseWeakening(Caller caller, AuditEvent refusal, List<String> weakenings) {
+    ownTransaction.executeWithoutResult(status -> audit.record(refusal));
     return new ApiProblem(
         HttpStatus.FORBIDDEN,
         "Protected stage",
         "The pipeline's protected stages bind everyone who edits it, administrators included: "
             + String.join("; ", weakenings)
-            + ". Leave them as they are; changes that add targets, protect more stages or change"
-            + " the stages before them are allowed.",
+            + ". Leave them as they are; renaming, protecting more stages and changing the stages"
+            + " before them are allowed.",
         List.of());
   }
 

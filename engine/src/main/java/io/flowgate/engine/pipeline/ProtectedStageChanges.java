@@ -14,10 +14,10 @@ import java.util.stream.Collectors;
  * What a change of a pipeline would weaken in its bound protected stages. A protected stage binds
  * the people who edit its pipeline as much as anyone once a promotion into it has completed or is
  * under way (before that it is being set up, and nothing approved runs on its targets): it may not
- * be removed or unprotected, get another approver group, lose instances or device groups, or get
- * stages after it (which would make it no longer the last stage, whose promotions the approval
- * policy treats strictly). Adding targets to it, renaming it, protecting more stages and changing
- * stages before it weaken nothing.
+ * be removed or unprotected, get another approver group, lose or gain instances or device groups (a
+ * new target would run unapproved flows as part of production), or get stages after it (which would
+ * make it no longer the last stage, whose promotions the approval policy treats strictly). Renaming
+ * it, changing its action, protecting more stages and changing stages before it weaken nothing.
  */
 final class ProtectedStageChanges {
 
@@ -55,6 +55,15 @@ final class ProtectedStageChanges {
         found.add(
             name + " keeps its device groups (leaving: " + String.join(", ", groupsLeaving) + ")");
       }
+      List<String> joining = missing(changed.instances(), stage.instances());
+      joining.addAll(missing(changed.deviceGroups(), stage.deviceGroups()));
+      if (!joining.isEmpty()) {
+        found.add(
+            name
+                + " takes no new targets without a promotion's approvals (joining: "
+                + String.join(", ", joining)
+                + ")");
+      }
       Set<String> laterBefore = new HashSet<>();
       before.stages().stream()
           .filter(other -> other.position() > stage.position())
@@ -74,6 +83,6 @@ final class ProtectedStageChanges {
 
   private static List<String> missing(List<String> before, List<String> after) {
     Set<String> kept = new HashSet<>(after);
-    return before.stream().filter(id -> !kept.contains(id)).toList();
+    return new ArrayList<>(before.stream().filter(id -> !kept.contains(id)).toList());
   }
 }

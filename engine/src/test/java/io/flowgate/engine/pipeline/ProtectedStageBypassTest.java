@@ -10,9 +10,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.camunda.bpm.engine.ManagementService;
 import org.camunda.bpm.engine.ProcessEngine;
-import org.camunda.bpm.engine.history.HistoricActivityInstance;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -63,9 +61,11 @@ class ProtectedStageBypassTest extends PipelineTestSupport {
         202);
     scene =
         new Scene(
+            application,
             created.path("id").asText(),
             created.path("stages"),
             prod,
+            instance("newcomer"),
             group,
             device,
             newApplication("Packing"),
@@ -131,82 +131,34 @@ class ProtectedStageBypassTest extends PipelineTestSupport {
 
   @Test
   void changesThatWeakenNothingStillWork() {
-    String prod2 = instance("prod-2");
-    // a new target joins the protected stage, the pipeline gets a new name
+    // a new name for the pipeline and its production stage, another action, dev protected too
     Map<String, Object> changed =
-        BypassRoutes.edited(scene, prod -> prod.put("instances", both(prod2)));
+        BypassRoutes.edited(
+            scene,
+            prod -> {
+              prod.put("name", "production");
+              prod.put("action", "prompt");
+            });
     changed.put("name", "Filling line 1");
+    @SuppressWarnings("unchecked")
+    Map<String, Object> devStage = ((List<Map<String, Object>>) changed.get("stages")).get(0);
+    devStage.put("protected", true);
     JsonNode after =
         expect(put("/api/v1/pipelines/" + scene.pipeline(), as(owner), changed), 200).json();
-    assertThat(after.path("stages").path(1).path("instances")).hasSize(2);
-    // a stage before the protected one is protected too
-    Map<String, Object> both =
-        BypassRoutes.edited(scene, prod -> prod.put("instances", both(prod2)));
-    both.put("name", "Filling line 1");
-    @SuppressWarnings("unchecked")
-    Map<String, Object> dev = ((List<Map<String, Object>>) both.get("stages")).get(0);
-    dev.put("protected", true);
-    expect(put("/api/v1/pipelines/" + scene.pipeline(), as(owner), both), 200);
-    // the new target is protected at once
+    assertThat(after.path("stages").path(1).path("name").asText()).isEqualTo("production");
+    assertThat(after.path("stages").path(0).path("protected").asBoolean()).isTrue();
+    // dev is protected at once
     Response deploy =
-        post(
-            "/api/v1/instances/" + prod2 + "/actions/deploy", as(owner), body("snapshotId", "any"));
+        post("/api/v1/instances/" + dev + "/actions/deploy", as(owner), body("snapshotId", "any"));
     assertThat(deploy.status()).isEqualTo(403);
     // an instance of no protected stage is not refused for protection (it still provisions)
-    String free = instance("free-1");
     Response freeDeploy =
         post(
-            "/api/v1/instances/" + free + "/actions/deploy",
+            "/api/v1/instances/" + scene.newcomer() + "/actions/deploy",
             as(owner),
             body("snapshotId", "unknown"));
     assertThat(freeDeploy.status()).isEqualTo(400);
     assertThat(freeDeploy.json().path("title").asText()).isNotEqualTo("Protected stage");
-  }
-
-  @Test
-  void aDeployProcessStartedOutsideFlowgatesApiDeploysNothing() {
-    for (String target : List.of(scene.prod(), dev)) {
-      String process =
-          engine
-              .getRuntimeService()
-              .createProcessInstanceByKey("snapshot-deployment")
-              .businessKey(target)
-              .processDefinitionWithoutTenantId()
-              .setVariables(
-                  body(
-                      "instanceId",
-                      target,
-                      "instanceName",
-                      "by hand",
-                      "teamId",
-                      team,
-                      "organizationId",
-                      organization,
-                      "snapshotId",
-                      "any",
-                      "snapshotHash",
-                      "0".repeat(64),
-                      "operation",
-                      "deploy"))
-              .execute()
-              .getId();
-      ManagementService jobs = engine.getManagementService();
-      jobs.executeJob(jobs.createJobQuery().processInstanceId(process).singleResult().getId());
-      List<String> passed =
-          engine
-              .getHistoryService()
-              .createHistoricActivityInstanceQuery()
-              .processInstanceId(process)
-              .list()
-              .stream()
-              .map(HistoricActivityInstance::getActivityId)
-              .toList();
-      assertThat(passed).contains("mark-nothing-deployed").doesNotContain("deploy-snapshot");
-    }
-  }
-
-  private List<String> both(String second) {
-    return List.of(scene.prod(), second);
   }
 
   private int refusals() {

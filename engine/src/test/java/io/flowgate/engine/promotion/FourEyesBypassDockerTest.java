@@ -65,7 +65,9 @@ class FourEyesBypassDockerTest extends PromotionTestSupport {
 
     String dev = create(withFlows(request("dev"), HelloFlows.answering("v2")));
     String prod = create(withFlows(request("prod"), HelloFlows.answering("v1")));
-    List<String> instances = List.of(dev, prod);
+    // an instance that tries to join production without approvals
+    String newcomer = create(request("newcomer"));
+    List<String> instances = List.of(dev, prod, newcomer);
     try {
       for (String id : instances) {
         awaitSettled(id, "running");
@@ -96,9 +98,11 @@ class FourEyesBypassDockerTest extends PromotionTestSupport {
       String otherTeam = createTeam(organization, unique("other"));
       Scene scene =
           new Scene(
+              application,
               pipeline.path("id").asText(),
               pipeline.path("stages"),
               prod,
+              newcomer,
               group,
               device,
               expect(

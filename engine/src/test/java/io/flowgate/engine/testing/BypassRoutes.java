@@ -27,11 +27,14 @@ public final class BypassRoutes {
    * @param stages the pipeline's stages as the API shows them: dev, then the protected prod
    * @param snapshot a snapshot a deploy would put on prod (a real one where prod runs Node-RED)
    * @param otherTeamApprovers the approvers group of another team of the organization
+   * @param newcomer an instance of the application in no stage
    */
   public record Scene(
+      String application,
       String pipeline,
       JsonNode stages,
       String prod,
+      String newcomer,
       String group,
       String device,
       String otherApplication,
@@ -63,6 +66,28 @@ public final class BypassRoutes {
             edited(s, prod -> prod.put("approverGroup", s.otherTeamApprovers()))),
         new Route(
             "instance out", "PUT", pipeline, edited(s, prod -> prod.put("instances", List.of()))),
+        new Route(
+            "instance joins",
+            "PUT",
+            pipeline,
+            edited(s, prod -> prod.put("instances", List.of(s.prod(), s.newcomer())))),
+        new Route(
+            "second pipeline over prod",
+            "POST",
+            "/api/v1/applications/" + s.application() + "/pipelines",
+            body(
+                "name",
+                "Sneaky",
+                "stages",
+                List.of(
+                    body(
+                        "name",
+                        "dev",
+                        "instances",
+                        List.of(s.newcomer()),
+                        "action",
+                        "create_snapshot"),
+                    body("name", "prod", "instances", List.of(s.prod()), "action", "use_latest")))),
         new Route(
             "device group out",
             "PUT",
