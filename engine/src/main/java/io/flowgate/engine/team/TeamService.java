@@ -108,12 +108,7 @@ public class TeamService {
 
   @Transactional(readOnly = true)
   public TeamMember member(Caller caller, String teamId, String username) {
-    Team team = get(caller, teamId, TeamAction.READ);
-    return teams
-        .member(team.id(), username)
-        .orElseThrow(
-            () ->
-                ApiProblem.notFound("'" + printable(username) + "' is not a member of this team"));
+    return requireMember(get(caller, teamId, TeamAction.READ), username);
   }
 
   /** Adds a member or changes their role; the result says which. */
@@ -180,13 +175,7 @@ public class TeamService {
   public TeamMember confirmApprover(Caller caller, String teamId, String username) {
     Team team = get(caller, teamId, TeamAction.READ);
     organizations.get(caller, team.organizationId(), OrganizationAction.MANAGE_USERS);
-    TeamMember member =
-        teams
-            .member(team.id(), username)
-            .orElseThrow(
-                () ->
-                    ApiProblem.notFound(
-                        "'" + printable(username) + "' is not a member of this team"));
+    TeamMember member = requireMember(team, username);
     if (member.approverRequestedBy() == null) {
       throw ApiProblem.conflict(
           "No approver grant for '" + printable(username) + "' waits for confirmation");
@@ -227,13 +216,7 @@ public class TeamService {
   @Transactional
   public void removeMember(Caller caller, String teamId, String username) {
     Team team = get(caller, teamId, TeamAction.MANAGE_MEMBERS);
-    TeamMember member =
-        teams
-            .member(team.id(), username)
-            .orElseThrow(
-                () ->
-                    ApiProblem.notFound(
-                        "'" + printable(username) + "' is not a member of this team"));
+    TeamMember member = requireMember(team, username);
     if (member.role() == TeamRole.OWNER && teams.countOwners(team.id()) == 1) {
       throw lastOwner();
     }
@@ -248,6 +231,14 @@ public class TeamService {
             team.organizationId(),
             team.id(),
             Map.of("role", member.role().value(), "approver", member.approver())));
+  }
+
+  private TeamMember requireMember(Team team, String username) {
+    return teams
+        .member(team.id(), username)
+        .orElseThrow(
+            () ->
+                ApiProblem.notFound("'" + printable(username) + "' is not a member of this team"));
   }
 
   /** A membership after a PUT, and whether the PUT created it. */

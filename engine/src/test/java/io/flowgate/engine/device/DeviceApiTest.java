@@ -8,7 +8,6 @@ import io.flowgate.engine.platform.Ids;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
@@ -492,21 +491,7 @@ class DeviceApiTest extends DeviceTestSupport {
   }
 
   private String apiToken(String role) {
-    return expect(
-            post(
-                "/api/v1/teams/" + team + "/tokens",
-                as(owner),
-                body(
-                    "name",
-                    role,
-                    "role",
-                    role,
-                    "expiresAt",
-                    Instant.now().plus(Duration.ofDays(1)).toString())),
-            201)
-        .json()
-        .path("token")
-        .asText();
+    return createApiToken(team, owner, role);
   }
 
   static List<String> texts(JsonNode array) {

@@ -154,15 +154,7 @@ public abstract class DeviceTestSupport extends ApiTestSupport {
 
   /** A device group of the application with these devices and no env, made as the owner; its id. */
   protected String group(String name, List<String> deviceIds) {
-    return expect(
-            post(
-                "/api/v1/applications/" + application + "/device-groups",
-                as(owner),
-                body("name", name, "deviceIds", deviceIds, "env", List.of())),
-            201)
-        .json()
-        .path("id")
-        .asText();
+    return deviceGroup(owner, application, name, deviceIds);
   }
 
   protected static String id(JsonNode registration) {

@@ -21,8 +21,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.time.Duration;
-import java.time.Instant;
-import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.HexFormat;
@@ -481,22 +479,7 @@ class FileApiTest extends ApiTestSupport {
         .isEqualTo(401);
 
     // a team API token writes with its role
-    String token =
-        expect(
-                post(
-                    "/api/v1/teams/" + made.team() + "/tokens",
-                    as(made.owner()),
-                    body(
-                        "name",
-                        "ci",
-                        "role",
-                        "member",
-                        "expiresAt",
-                        Instant.now().plus(1, ChronoUnit.DAYS).toString())),
-                201)
-            .json()
-            .path("token")
-            .asText();
+    String token = createApiToken(made.team(), made.owner(), "member");
     assertThat(upload("Bearer " + token, files(instance) + "ci.bin", content, true).statusCode())
         .isEqualTo(201);
     assertThat(count("select count(*) from flowgate.instance_file_operation")).isZero();

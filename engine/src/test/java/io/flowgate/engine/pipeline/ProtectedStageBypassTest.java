@@ -7,7 +7,6 @@ import io.flowgate.engine.testing.BypassRoutes;
 import io.flowgate.engine.testing.BypassRoutes.Route;
 import io.flowgate.engine.testing.BypassRoutes.Scene;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.camunda.bpm.engine.ProcessEngine;
@@ -49,16 +48,7 @@ class ProtectedStageBypassTest extends PipelineTestSupport {
     String otherTeam = createTeam(organization, unique("other"));
     // a promotion into production under way: from now on the stage binds whoever edits the
     // pipeline (before it, the stage is being set up and may be corrected)
-    expect(
-        post(
-            "/api/v1/pipelines/"
-                + created.path("id").asText()
-                + "/stages/"
-                + created.path("stages").path(0).path("id").asText()
-                + "/promote",
-            as(owner),
-            body("comment", "first release")),
-        202);
+    expect(promoteFirstStage(created, as(owner), body("comment", "first release")), 202);
     scene =
         new Scene(
             application,
@@ -75,12 +65,8 @@ class ProtectedStageBypassTest extends PipelineTestSupport {
 
   @Test
   void everyRouteAroundAPromotionIsRefusedForEveryCallerAndAudited() {
-    Map<String, Auth> callers = new LinkedHashMap<>();
-    callers.put("member", as(member));
-    callers.put("owner", as(owner));
-    callers.put("organization admin", as(orgAdmin));
-    callers.put("platform admin", admin());
-    callers.put("API token", Auth.bearer(token));
+    Map<String, Auth> callers =
+        BypassRoutes.callers(as(member), as(owner), as(orgAdmin), admin(), Auth.bearer(token));
     int refusalsBefore = refusals();
     int attempts = 0;
     List<String> broken = new ArrayList<>();

@@ -36,14 +36,7 @@ class ApproverGovernanceTest extends ApiTestSupport {
   void aGrantIsRecordedAndOnlyCountsForPromotionsRequestedAfterIt() {
     String approver = createUser(organization, unique("quality"), "member");
     Instant beforeGrant = Instant.now().minus(1, ChronoUnit.SECONDS);
-    JsonNode member =
-        expect(
-                put(
-                    "/api/v1/teams/" + team + "/members/" + approver,
-                    as(firstAdmin),
-                    body("role", "member", "approver", true)),
-                201)
-            .json();
+    JsonNode member = makeApprover(approver);
     assertThat(member.path("approver").asBoolean()).isTrue();
     assertThat(member.path("approverGrantedBy").asText()).isEqualTo(firstAdmin);
     Instant since = Instant.parse(member.path("approverSince").asText());
@@ -77,14 +70,7 @@ class ApproverGovernanceTest extends ApiTestSupport {
             body("approverGrantsNeedTwoAdmins", true)),
         200);
     String approver = createUser(organization, unique("quality"), "member");
-    JsonNode pending =
-        expect(
-                put(
-                    "/api/v1/teams/" + team + "/members/" + approver,
-                    as(firstAdmin),
-                    body("role", "member", "approver", true)),
-                201)
-            .json();
+    JsonNode pending = makeApprover(approver);
     assertThat(pending.path("approver").asBoolean()).isFalse();
     assertThat(pending.path("approverRequestedBy").asText()).isEqualTo(firstAdmin);
     String confirm = "/api/v1/teams/" + team + "/members/" + approver + "/approver-confirmation";
@@ -120,6 +106,17 @@ class ApproverGovernanceTest extends ApiTestSupport {
             admin(),
             body("approverGrantsNeedTwoAdmins", false)),
         200);
+  }
+
+  /** The first admin makes the user an approver of the team; the member as answered. */
+  private JsonNode makeApprover(String user) {
+    return expect(
+            put(
+                "/api/v1/teams/" + team + "/members/" + user,
+                as(firstAdmin),
+                body("role", "member", "approver", true)),
+            201)
+        .json();
   }
 
   private int refusedConfirmations() {

@@ -8,7 +8,6 @@ import io.flowgate.engine.testing.BypassRoutes;
 import io.flowgate.engine.testing.BypassRoutes.Route;
 import io.flowgate.engine.testing.BypassRoutes.Scene;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -79,14 +78,8 @@ class FourEyesBypassDockerTest extends PromotionTestSupport {
 
       String promotion =
           expect(
-                  post(
-                      "/api/v1/pipelines/"
-                          + pipeline.path("id").asText()
-                          + "/stages/"
-                          + pipeline.path("stages").path(0).path("id").asText()
-                          + "/promote",
-                      Auth.bearer(token),
-                      body("comment", "v2 for the filler")),
+                  promoteFirstStage(
+                      pipeline, Auth.bearer(token), body("comment", "v2 for the filler")),
                   202)
               .json()
               .path("promotionId")
@@ -117,12 +110,8 @@ class FourEyesBypassDockerTest extends PromotionTestSupport {
               "team-" + otherTeam + "-approvers",
               waiting.path("snapshot").path("id").asText());
 
-      Map<String, Auth> callers = new LinkedHashMap<>();
-      callers.put("member", as(member));
-      callers.put("owner", as(owner));
-      callers.put("organization admin", as(orgAdmin));
-      callers.put("platform admin", admin());
-      callers.put("API token", Auth.bearer(token));
+      Map<String, Auth> callers =
+          BypassRoutes.callers(as(member), as(owner), as(orgAdmin), admin(), Auth.bearer(token));
       int auditedBefore = refusalsAudited();
       Attempts attempts = new Attempts();
       for (Route route : BypassRoutes.aroundPromotions(scene)) {

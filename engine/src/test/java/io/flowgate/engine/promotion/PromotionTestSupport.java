@@ -36,16 +36,7 @@ abstract class PromotionTestSupport extends InstanceDockerTestSupport {
 
   /** Promotes out of the pipeline's first stage as the owner; the promotion's id. */
   String promoteFirstStage(JsonNode pipeline, Map<String, Object> request) {
-    return expect(
-            post(
-                "/api/v1/pipelines/"
-                    + pipeline.path("id").asText()
-                    + "/stages/"
-                    + pipeline.path("stages").get(0).path("id").asText()
-                    + "/promote",
-                as(owner),
-                request),
-            202)
+    return expect(promoteFirstStage(pipeline, as(owner), request), 202)
         .json()
         .path("promotionId")
         .asText();

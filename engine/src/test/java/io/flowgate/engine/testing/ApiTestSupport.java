@@ -313,6 +313,18 @@ public abstract class ApiTestSupport {
     return new TeamWithApplication(organization, team, owner, application);
   }
 
+  /** {@code POST .../stages/<first stage>/promote} of the pipeline (as the API answered it). */
+  protected Response promoteFirstStage(JsonNode pipeline, Auth caller, Object request) {
+    return post(
+        "/api/v1/pipelines/"
+            + pipeline.path("id").asText()
+            + "/stages/"
+            + pipeline.path("stages").path(0).path("id").asText()
+            + "/promote",
+        caller,
+        request);
+  }
+
   /** A team API token with this role, valid for a day, made by the owner; the token itself. */
   protected String createApiToken(String team, String owner, String role) {
     return expect(

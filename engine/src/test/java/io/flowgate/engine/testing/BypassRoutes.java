@@ -41,6 +41,22 @@ public final class BypassRoutes {
       String otherTeamApprovers,
       String snapshot) {}
 
+  /** The kinds of caller every route is tried by, by name. */
+  public static Map<String, ApiTestSupport.Auth> callers(
+      ApiTestSupport.Auth member,
+      ApiTestSupport.Auth owner,
+      ApiTestSupport.Auth organizationAdmin,
+      ApiTestSupport.Auth platformAdmin,
+      ApiTestSupport.Auth apiToken) {
+    Map<String, ApiTestSupport.Auth> callers = new LinkedHashMap<>();
+    callers.put("member", member);
+    callers.put("owner", owner);
+    callers.put("organization admin", organizationAdmin);
+    callers.put("platform admin", platformAdmin);
+    callers.put("API token", apiToken);
+    return callers;
+  }
+
   /** Every route around a promotion, as the scene makes it. */
   public static List<Route> aroundPromotions(Scene s) {
     String instance = "/api/v1/instances/" + s.prod();
