@@ -57,7 +57,7 @@ class PromotionToDeviceGroupProcessTest {
                 "markRolloutAborted",
                 "notifyRolloutCallback"));
     Mocks.register(
-        "recordApprovalPolicy",
+        "decidePromotionApprovalPolicy",
         (JavaDelegate)
             execution -> {
               execution.setVariable("approvalsRequired", 0);
@@ -128,19 +128,7 @@ class PromotionToDeviceGroupProcessTest {
             "snapshot-promotion",
             "promotion-1",
             Variables.fromMap(
-                Map.of(
-                    "promotionId",
-                    "promotion-1",
-                    "stageProtected",
-                    false,
-                    "finalStage",
-                    false,
-                    "changeCount",
-                    1,
-                    "organizationId",
-                    "org-1",
-                    "teamId",
-                    "t1")));
+                Map.of("promotionId", "promotion-1", "organizationId", "org-1", "teamId", "t1")));
   }
 
   private static void runFor(Duration duration) {

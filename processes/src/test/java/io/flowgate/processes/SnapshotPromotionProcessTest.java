@@ -53,17 +53,27 @@ class SnapshotPromotionProcessTest {
   private RecordingDelegates delegates;
   private final List<String> decisions = new ArrayList<>();
 
+  /** Flowgate's record of the promotion, as the policy step reads it (never process variables). */
+  private final VariableMap record = Variables.createVariables();
+
   @BeforeEach
   void stubs() {
     delegates = new RecordingDelegates(BEANS);
-    // what the engine's bean does, minus the table: copy the decision into variables
+    // what the engine's bean does: ask the deployed table with the promotion's record, and hand
+    // the model the number, group and expiry of the approvals
     Mocks.register(
-        "recordApprovalPolicy",
+        "decidePromotionApprovalPolicy",
         (JavaDelegate)
             execution -> {
-              @SuppressWarnings("unchecked")
               Map<String, Object> policy =
-                  (Map<String, Object>) execution.getVariable("approvalPolicy");
+                  execution
+                      .getProcessEngineServices()
+                      .getDecisionService()
+                      .evaluateDecisionByKey("approval-policy")
+                      .variables(record)
+                      .evaluate()
+                      .getSingleResult()
+                      .getEntryMap();
               execution.setVariable("approvalsRequired", policy.get("approvalsRequired"));
               execution.setVariable("approverGroupId", "team-t1-approvers");
               execution.setVariable("approvalExpiry", policy.get("approvalExpiry"));
@@ -138,7 +148,6 @@ class SnapshotPromotionProcessTest {
         .hasPassedInOrder(
             "resolve-snapshot",
             "decide-approval-policy",
-            "record-approval-policy",
             "approve",
             "check-approvals",
             "back-up-targets",
@@ -254,13 +263,13 @@ class SnapshotPromotionProcessTest {
     BpmnAwareTests.assertThat(promotion).isActive();
   }
 
-  private static ProcessInstance start(boolean stageProtected, boolean finalStage, int changes) {
+  private ProcessInstance start(boolean stageProtected, boolean finalStage, int changes) {
+    record
+        .putValue("stageProtected", stageProtected)
+        .putValue("finalStage", finalStage)
+        .putValue("changeCount", changes);
     VariableMap variables =
-        Variables.putValue("promotionId", "promotion-1")
-            .putValue("stageProtected", stageProtected)
-            .putValue("finalStage", finalStage)
-            .putValue("changeCount", changes)
-            .putValue("organizationId", "org-1");
+        Variables.putValue("promotionId", "promotion-1").putValue("organizationId", "org-1");
     return runtimeService()
         .startProcessInstanceByKey("snapshot-promotion", "promotion-1", variables);
   }

@@ -124,12 +124,18 @@ class PromotionRepository {
         .update();
   }
 
-  void policy(String id, int approvalsRequired, String group, Instant expiresAt) {
-    jdbc.sql(
-            "update flowgate.promotion set approvals_required = ?, approver_group = ?,"
-                + " expires_at = ? where id = ?")
-        .params(approvalsRequired, group, Timestamp.from(expiresAt), id)
-        .update();
+  /**
+   * Stores the approval policy unless one is stored already: a promotion's policy is decided once.
+   *
+   * @return whether it was stored
+   */
+  boolean policyOnce(String id, int approvalsRequired, String group, Instant expiresAt) {
+    return jdbc.sql(
+                "update flowgate.promotion set approvals_required = ?, approver_group = ?,"
+                    + " expires_at = ? where id = ? and approvals_required is null")
+            .params(approvalsRequired, group, Timestamp.from(expiresAt), id)
+            .update()
+        == 1;
   }
 
   void setState(String id, PromotionState state, String reason, Instant at) {

@@ -364,8 +364,6 @@ public class PromotionService {
     }
     variables.put(
         "requestComment", promotion.requestComment() == null ? "" : promotion.requestComment());
-    variables.put("stageProtected", promotion.targetProtected());
-    variables.put("finalStage", promotion.targetFinal());
     if (promotion.callbackUrl() != null) {
       variables.put("callbackUrl", promotion.callbackUrl());
     }

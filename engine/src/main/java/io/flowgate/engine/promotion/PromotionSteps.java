@@ -1,9 +1,11 @@
 package io.flowgate.engine.promotion;
 
+import io.flowgate.engine.audit.AuditEvent;
 import io.flowgate.engine.audit.AuditLog;
 import io.flowgate.engine.instance.InstanceStepFailed;
 import io.flowgate.engine.instance.InstanceSteps;
 import io.flowgate.engine.instance.LiveInstances;
+import io.flowgate.engine.platform.Ids;
 import io.flowgate.engine.rollout.RolloutService;
 import io.flowgate.engine.snapshot.Snapshot;
 import io.flowgate.engine.snapshot.SnapshotDeployer;
@@ -20,8 +22,14 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Function;
 import org.springframework.stereotype.Component;
+import org.springframework.transaction.PlatformTransactionManager;
+import org.springframework.transaction.TransactionDefinition;
 import org.springframework.transaction.annotation.Transactional;
+import org.springframework.transaction.support.TransactionSynchronization;
+import org.springframework.transaction.support.TransactionSynchronizationManager;
+import org.springframework.transaction.support.TransactionTemplate;
 
 /**
  * The work behind the service tasks of snapshot-promotion, free of the engine. Each step first
@@ -40,6 +48,16 @@ public class PromotionSteps {
       int changeCount,
       String diffSummary) {}
 
+  /** What the approval policy is asked with: Flowgate's record, never process variables. */
+  public record PolicyInputs(boolean targetProtected, boolean targetFinal, int changeCount) {}
+
+  /** What the approval-policy table answered. */
+  public record PolicyDecision(
+      int approvalsRequired, String approverGroup, String approvalExpiry) {}
+
+  /** The policy as recorded: the approver group's id and how long approvals may take. */
+  public record Policy(int approvalsRequired, String approverGroupId, String approvalExpiry) {}
+
   private final PromotionRepository promotions;
   private final PromotionStages stages;
   private final FourEyesRules rules;
@@ -51,6 +69,7 @@ public class PromotionSteps {
   private final InstanceSteps instances;
   private final AuditLog audit;
   private final Clock clock;
+  private final TransactionTemplate ownTransaction;
 
   PromotionSteps(
       PromotionRepository promotions,
@@ -63,7 +82,8 @@ public class PromotionSteps {
       LiveInstances live,
       InstanceSteps instances,
       AuditLog audit,
-      Clock clock) {
+      Clock clock,
+      PlatformTransactionManager transactions) {
     this.promotions = promotions;
     this.stages = stages;
     this.rules = rules;
@@ -75,6 +95,8 @@ public class PromotionSteps {
     this.instances = instances;
     this.audit = audit;
     this.clock = clock;
+    this.ownTransaction = new TransactionTemplate(transactions);
+    this.ownTransaction.setPropagationBehavior(TransactionDefinition.PROPAGATION_REQUIRES_NEW);
   }
 
   /** Finds or takes the snapshot to promote and what it would change on the first target. */
@@ -139,26 +161,52 @@ public class PromotionSteps {
   }
 
   /**
-   * Records what the approval policy decided; "stage" means the target stage's approver group.
+   * Decides the approval policy once, from Flowgate's own record of the promotion (its target's
+   * protection, whether the target is the last stage, and the change count stored when the snapshot
+   * was resolved), never from process variables. A second decision for the same promotion is
+   * refused and audited: the step fails and the record keeps the first decision. "stage" means the
+   * target stage's approver group.
    *
-   * @return the approver group's id
+   * @param policy the approval-policy table, asked with the recorded inputs
    */
-  @Transactional(noRollbackFor = PromotionFailed.class)
-  public String recordPolicy(
-      String promotionId, String processInstanceId, int approvals, String group, String expiry) {
-    Promotion promotion = own(promotionId, processInstanceId);
+  @Transactional
+  public Policy decidePolicy(
+      String promotionId, String processInstanceId, Function<PolicyInputs, PolicyDecision> policy) {
+    Promotion promotion =
+        promotions
+            .lock(promotionId)
+            .orElseThrow(() -> notPromotable("promotion " + promotionId + " does not exist"));
+    own(promotionId, processInstanceId);
+    if (promotion.approvalsRequired() != null) {
+      throw refuseRedecision(promotion, processInstanceId);
+    }
+    if (promotion.changeCount() == null) {
+      throw new IllegalStateException(
+          "Promotion " + promotionId + " has no resolved snapshot: nothing to decide on yet");
+    }
+    PolicyDecision decision =
+        policy.apply(
+            new PolicyInputs(
+                promotion.targetProtected(), promotion.targetFinal(), promotion.changeCount()));
+    int approvals = decision.approvalsRequired();
+    if (approvals < 0 || approvals > 2) {
+      throw new IllegalStateException("The approval policy asked for " + approvals + " approvals");
+    }
+    String group = decision.approverGroup();
     String approverGroup =
         group == null || group.isBlank() || "stage".equals(group)
             ? promotion.stageApproverGroup()
             : group;
     Duration valid;
     try {
-      valid = Duration.parse(expiry);
+      valid = Duration.parse(decision.approvalExpiry());
     } catch (DateTimeParseException | NullPointerException e) {
       valid = Duration.ofDays(3);
     }
     Instant expiresAt = now().plus(valid);
-    promotions.policy(promotionId, approvals, approverGroup, expiresAt);
+    if (!promotions.policyOnce(promotionId, approvals, approverGroup, expiresAt)) {
+      throw refuseRedecision(promotion, processInstanceId);
+    }
     promotions.setState(
         promotionId,
         approvals == 0 ? PromotionState.DEPLOYING : PromotionState.AWAITING_APPROVAL,
@@ -172,8 +220,74 @@ public class PromotionSteps {
             Map.of(
                 "approvalsRequired", approvals,
                 "approverGroup", approverGroup,
-                "expiresAt", expiresAt.toString())));
-    return approverGroup;
+                "expiresAt", expiresAt.toString(),
+                "processInstanceId", processInstanceId)));
+    return new Policy(approvals, approverGroup, valid.toString());
+  }
+
+  /** The first decision stays; the attempt is audited whatever happens to the step. */
+  private IllegalStateException refuseRedecision(Promotion promotion, String processInstanceId) {
+    Map<String, Object> details = new LinkedHashMap<>();
+    details.put("approvalsRequired", promotion.approvalsRequired());
+    details.put("processInstanceId", processInstanceId);
+    details.put("reason", "the approval policy of a promotion is decided once");
+    auditInOwnTransaction(promotion, "promotion.policy-redecide-refused", details);
+    return new IllegalStateException(
+        "The approval policy of promotion "
+            + promotion.id()
+            + " was decided already ("
+            + promotion.approvalsRequired()
+            + " approvals): it is decided once");
+  }
+
+  /**
+   * Records that a step ran in a process that is not Flowgate's own model of the promotion and did
+   * nothing.
+   */
+  public void refuseForeignProcess(
+      String promotionId, String processInstanceId, String step, String reason) {
+    Promotion promotion = promotions.find(promotionId).orElse(null);
+    Map<String, Object> details = new LinkedHashMap<>();
+    details.put("processInstanceId", processInstanceId);
+    details.put("step", step);
+    details.put("reason", reason);
+    if (promotion != null) {
+      auditInOwnTransaction(promotion, "promotion.foreign-process-refused", details);
+    } else {
+      auditAfterThisTransaction(
+          new AuditEvent(
+              "system",
+              "promotion.foreign-process-refused",
+              "promotion",
+              Ids.isWellFormed(promotionId) ? promotionId : null,
+              null,
+              null,
+              details));
+    }
+  }
+
+  private void auditInOwnTransaction(
+      Promotion promotion, String action, Map<String, Object> details) {
+    auditAfterThisTransaction(PromotionService.event("system", action, promotion, details));
+  }
+
+  /**
+   * Records the event in a transaction of its own once the caller's transaction has ended (it rolls
+   * back with the refused step): the caller's transaction may hold the audit log's append lock
+   * already, and waiting for it inside that transaction would never end.
+   */
+  private void auditAfterThisTransaction(AuditEvent event) {
+    if (!TransactionSynchronizationManager.isSynchronizationActive()) {
+      ownTransaction.executeWithoutResult(status -> audit.record(event));
+      return;
+    }
+    TransactionSynchronizationManager.registerSynchronization(
+        new TransactionSynchronization() {
+          @Override
+          public void afterCompletion(int status) {
+            ownTransaction.executeWithoutResult(own -> audit.record(event));
+          }
+        });
   }
 
   /** The approvals on record allow the deploy; otherwise the bypass is audited and refused. */

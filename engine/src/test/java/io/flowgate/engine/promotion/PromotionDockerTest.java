@@ -152,25 +152,32 @@ class PromotionDockerTest extends PromotionTestSupport {
           .isEqualTo(completed.path("snapshot").path("id").asText());
     }
 
-    // skipping the approvals by process instance modification deploys nothing
+    // skipping the approvals by process instance modification is refused on /engine-rest, and
+    // one that got past anyway (here: through the Java API, as no outside route can) deploys
+    // nothing
     changeHello(dev, "v2");
     String skipped = promoteFirstStage(pipeline, body("comment", "new filler logic"));
     JsonNode skippedWaiting = awaitState(skipped, "awaiting-approval");
-    expect(
-        post(
-            engineRest()
-                + "/process-instance/"
-                + skippedWaiting.path("processInstanceId").asText()
-                + "/modification",
-            admin(),
-            body(
-                "skipCustomListeners",
-                true,
-                "instructions",
-                List.of(
-                    body("type", "cancel", "activityId", "approve"),
-                    body("type", "startBeforeActivity", "activityId", "check-approvals")))),
-        204);
+    String skippedProcess = skippedWaiting.path("processInstanceId").asText();
+    assertThat(
+            post(
+                    engineRest() + "/process-instance/" + skippedProcess + "/modification",
+                    admin(),
+                    body(
+                        "skipCustomListeners",
+                        true,
+                        "instructions",
+                        List.of(
+                            body("type", "cancel", "activityId", "approve"),
+                            body("type", "startBeforeActivity", "activityId", "check-approvals"))))
+                .status())
+        .isEqualTo(403);
+    processEngine
+        .getRuntimeService()
+        .createProcessInstanceModification(skippedProcess)
+        .cancelAllForActivity("approve")
+        .startBeforeActivity("check-approvals")
+        .execute(true, false);
     JsonNode refused = awaitState(skipped, "failed");
     assertThat(refused.path("stateReason").asText()).contains("Nothing deployed");
     assertThat(audited(skipped, "promotion.bypass-refused")).isPositive();
@@ -253,14 +260,18 @@ class PromotionDockerTest extends PromotionTestSupport {
         "\n",
         jdbc.sql(
                 "select actor || ': ' || details from flowgate.audit_log"
-                    + " where entity_id = ? and action = 'promotion.approval-refused' order by seq")
+                    + " where entity_id = ? and action in ('promotion.approval-refused',"
+                    + " 'engine.command-refused', 'engine.task-completion-refused') order by seq")
             .param(promotion)
             .query(String.class)
             .list());
   }
 
+  /** Refusals of the four-eyes listener and of the engine on an outside route. */
   private int refusals(String promotion) {
-    return audited(promotion, "promotion.approval-refused");
+    return audited(promotion, "promotion.approval-refused")
+        + audited(promotion, "engine.command-refused")
+        + audited(promotion, "engine.task-completion-refused");
   }
 
   private int audited(String promotion, String action) {

@@ -8,9 +8,11 @@ import io.flowgate.engine.promotion.PromotionState;
 import io.flowgate.engine.promotion.PromotionSteps;
 import io.flowgate.engine.promotion.PromotionView;
 import io.flowgate.engine.rollout.RolloutService;
+import io.flowgate.engine.workflow.FlowgateModels;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Optional;
 import java.util.function.BiConsumer;
 import org.camunda.bpm.engine.delegate.BpmnError;
 import org.camunda.bpm.engine.delegate.DelegateExecution;
@@ -33,45 +35,46 @@ class PromotionDelegates {
   static final String DEPLOY_FAILED = "promotion-deploy-failed";
 
   @Bean
-  JavaDelegate resolvePromotionSnapshot(PromotionSteps steps) {
-    return execution ->
-        guarded(
-            () -> {
-              PromotionSteps.Resolved resolved =
-                  steps.resolve(promotionId(execution), execution.getProcessInstanceId());
-              execution.setVariable("snapshotId", resolved.snapshotId());
-              execution.setVariable("snapshotHash", resolved.snapshotHash());
-              execution.setVariable("snapshotName", resolved.snapshotName());
-              execution.setVariable("changeCount", resolved.changeCount());
-              execution.setVariable("diffSummary", resolved.diffSummary());
-              execution.setVariable(
-                  "diffUrl", "/console/#/promotions/" + promotionId(execution) + "/diff");
-            });
+  JavaDelegate resolvePromotionSnapshot(PromotionSteps steps, FlowgateModels models) {
+    return own(
+        models,
+        steps,
+        execution ->
+            guarded(
+                () -> {
+                  PromotionSteps.Resolved resolved =
+                      steps.resolve(promotionId(execution), execution.getProcessInstanceId());
+                  execution.setVariable("snapshotId", resolved.snapshotId());
+                  execution.setVariable("snapshotHash", resolved.snapshotHash());
+                  execution.setVariable("snapshotName", resolved.snapshotName());
+                  execution.setVariable("changeCount", resolved.changeCount());
+                  execution.setVariable("diffSummary", resolved.diffSummary());
+                  execution.setVariable(
+                      "diffUrl", "/console/#/promotions/" + promotionId(execution) + "/diff");
+                }));
   }
 
-  /** Copies the DMN's decision into Flowgate's record and the variables the model reads. */
+  /**
+   * Decides the approval policy once, from Flowgate's record of the promotion, with the deployed
+   * approval-policy table, and hands the model what it reads (the number of approval tasks, their
+   * group, their expiry). Not guarded: a refusal must not end the process as a business outcome.
+   */
   @Bean
-  JavaDelegate recordApprovalPolicy(PromotionSteps steps) {
-    return execution ->
-        guarded(
-            () -> {
-              @SuppressWarnings("unchecked")
-              Map<String, Object> policy =
-                  (Map<String, Object>) execution.getVariable("approvalPolicy");
-              int approvals = ((Number) policy.get("approvalsRequired")).intValue();
-              String expiry = String.valueOf(policy.get("approvalExpiry"));
-              String group =
-                  steps.recordPolicy(
-                      promotionId(execution),
-                      execution.getProcessInstanceId(),
-                      approvals,
-                      (String) policy.get("approverGroup"),
-                      expiry);
-              execution.setVariable("approvalsRequired", approvals);
-              execution.setVariable("approverGroupId", group);
-              execution.setVariable("approvalExpiry", expiry);
-              execution.setVariable("promotionRejected", false);
-            });
+  JavaDelegate decidePromotionApprovalPolicy(PromotionSteps steps, FlowgateModels models) {
+    return own(
+        models,
+        steps,
+        execution -> {
+          PromotionSteps.Policy policy =
+              steps.decidePolicy(
+                  promotionId(execution),
+                  execution.getProcessInstanceId(),
+                  inputs -> ApprovalPolicyTable.evaluate(execution, inputs));
+          execution.setVariable("approvalsRequired", policy.approvalsRequired());
+          execution.setVariable("approverGroupId", policy.approverGroupId());
+          execution.setVariable("approvalExpiry", policy.approvalExpiry());
+          execution.setVariable("promotionRejected", false);
+        });
   }
 
   /**
@@ -103,34 +106,37 @@ class PromotionDelegates {
   }
 
   @Bean
-  JavaDelegate checkPromotionApprovals(PromotionSteps steps) {
-    return withProcess(steps::checkApprovals);
+  JavaDelegate checkPromotionApprovals(PromotionSteps steps, FlowgateModels models) {
+    return own(models, steps, withProcess(steps::checkApprovals));
   }
 
   @Bean
-  JavaDelegate backUpPromotionTargets(PromotionSteps steps) {
-    return withProcess(steps::backUpTargets);
+  JavaDelegate backUpPromotionTargets(PromotionSteps steps, FlowgateModels models) {
+    return own(models, steps, withProcess(steps::backUpTargets));
   }
 
   @Bean
-  JavaDelegate deployPromotionTargets(PromotionSteps steps) {
-    return withProcess(steps::deployTargets);
+  JavaDelegate deployPromotionTargets(PromotionSteps steps, FlowgateModels models) {
+    return own(models, steps, withProcess(steps::deployTargets));
   }
 
   @Bean
-  JavaDelegate verifyPromotionTargets(PromotionSteps steps) {
-    return withProcess(steps::verifyTargets);
+  JavaDelegate verifyPromotionTargets(PromotionSteps steps, FlowgateModels models) {
+    return own(models, steps, withProcess(steps::verifyTargets));
   }
 
   /** One rollout per device group of the stage; device-rollout is called for each. */
   @Bean
-  JavaDelegate startPromotionRollouts(PromotionSteps steps) {
-    return execution ->
-        guarded(
-            () -> {
-              steps.startRollouts(promotionId(execution), execution.getProcessInstanceId());
-              execution.setVariable("rolloutPollInterval", "PT2S");
-            });
+  JavaDelegate startPromotionRollouts(PromotionSteps steps, FlowgateModels models) {
+    return own(
+        models,
+        steps,
+        execution ->
+            guarded(
+                () -> {
+                  steps.startRollouts(promotionId(execution), execution.getProcessInstanceId());
+                  execution.setVariable("rolloutPollInterval", "PT2S");
+                }));
   }
 
   @Bean
@@ -139,84 +145,123 @@ class PromotionDelegates {
   }
 
   @Bean
-  JavaDelegate checkPromotionRollouts(PromotionSteps steps) {
-    return withProcess(steps::checkRollouts);
+  JavaDelegate checkPromotionRollouts(PromotionSteps steps, FlowgateModels models) {
+    return own(models, steps, withProcess(steps::checkRollouts));
   }
 
   @Bean
-  JavaDelegate restorePromotionTargets(PromotionSteps steps) {
-    return withProcess(steps::restoreTargets);
+  JavaDelegate restorePromotionTargets(PromotionSteps steps, FlowgateModels models) {
+    return own(models, steps, withProcess(steps::restoreTargets));
   }
 
   @Bean
-  JavaDelegate markPromotionCompleted(PromotionSteps steps) {
-    return withProcess(steps::markCompleted);
+  JavaDelegate markPromotionCompleted(PromotionSteps steps, FlowgateModels models) {
+    return own(models, steps, withProcess(steps::markCompleted));
   }
 
   @Bean
-  JavaDelegate markPromotionRolledBack(PromotionSteps steps) {
-    return execution ->
-        steps.markRolledBack(
-            promotionId(execution), execution.getProcessInstanceId(), reason(execution));
+  JavaDelegate markPromotionRolledBack(PromotionSteps steps, FlowgateModels models) {
+    return own(
+        models,
+        steps,
+        execution ->
+            steps.markRolledBack(
+                promotionId(execution), execution.getProcessInstanceId(), reason(execution)));
   }
 
   @Bean
-  JavaDelegate markPromotionRejected(PromotionSteps steps) {
-    return execution ->
-        steps.markEnded(
-            promotionId(execution),
-            execution.getProcessInstanceId(),
-            PromotionState.REJECTED,
-            steps.rejection(promotionId(execution)));
+  JavaDelegate markPromotionRejected(PromotionSteps steps, FlowgateModels models) {
+    return own(
+        models,
+        steps,
+        execution ->
+            steps.markEnded(
+                promotionId(execution),
+                execution.getProcessInstanceId(),
+                PromotionState.REJECTED,
+                steps.rejection(promotionId(execution))));
   }
 
   @Bean
-  JavaDelegate markPromotionExpired(PromotionSteps steps) {
-    return execution ->
-        steps.markEnded(
-            promotionId(execution),
-            execution.getProcessInstanceId(),
-            PromotionState.EXPIRED,
-            "Not enough approvals before the approval expired");
+  JavaDelegate markPromotionExpired(PromotionSteps steps, FlowgateModels models) {
+    return own(
+        models,
+        steps,
+        execution ->
+            steps.markEnded(
+                promotionId(execution),
+                execution.getProcessInstanceId(),
+                PromotionState.EXPIRED,
+                "Not enough approvals before the approval expired"));
   }
 
   /** A promotion that could not start, or whose approvals were missing at the deploy gate. */
   @Bean
-  JavaDelegate markPromotionFailed(PromotionSteps steps) {
-    return execution ->
-        steps.markEnded(
-            promotionId(execution),
-            execution.getProcessInstanceId(),
-            PromotionState.FAILED,
-            reason(execution));
+  JavaDelegate markPromotionFailed(PromotionSteps steps, FlowgateModels models) {
+    return own(
+        models,
+        steps,
+        execution ->
+            steps.markEnded(
+                promotionId(execution),
+                execution.getProcessInstanceId(),
+                PromotionState.FAILED,
+                reason(execution)));
   }
 
   /** POSTs the promotion's outcome to the requester's callback URL, if one was given. */
   @Bean
-  JavaDelegate notifyPromotionCallback(PromotionService promotions, CallbackSender callbacks) {
+  JavaDelegate notifyPromotionCallback(
+      PromotionService promotions,
+      CallbackSender callbacks,
+      PromotionSteps steps,
+      FlowgateModels models) {
+    return own(
+        models,
+        steps,
+        execution -> {
+          Object url = execution.getVariable("callbackUrl");
+          if (url == null) {
+            return;
+          }
+          PromotionView view = promotions.view(promotionId(execution));
+          Map<String, Object> payload = new LinkedHashMap<>();
+          payload.put("promotionId", view.id());
+          payload.put("state", view.state());
+          if (view.stateReason() != null) {
+            payload.put("reason", view.stateReason());
+          }
+          payload.put("pipelineId", view.pipelineId());
+          payload.put("from", view.sourceStage().name());
+          payload.put("to", view.targetStage().name());
+          if (view.snapshot() != null) {
+            payload.put("snapshotId", view.snapshot().id());
+            payload.put("snapshotHash", view.snapshot().hash());
+          }
+          payload.put("approvals", view.approvals());
+          payload.put("processInstanceId", execution.getProcessInstanceId());
+          payload.put("at", Instant.now().toString());
+          callbacks.send(
+              view.teamId(), url.toString(), CallbackSender.deliveryId(execution), payload);
+        });
+  }
+
+  /**
+   * Runs the step only in Flowgate's own model of snapshot-promotion: run from any other process or
+   * deployment it does nothing and is audited, whatever promotion id the process carries.
+   */
+  private static JavaDelegate own(FlowgateModels models, PromotionSteps steps, JavaDelegate step) {
     return execution -> {
-      Object url = execution.getVariable("callbackUrl");
-      if (url == null) {
+      Optional<String> foreign = models.whyForeign(execution, CamundaPromotionWorkflow.PROCESS);
+      if (foreign.isPresent()) {
+        steps.refuseForeignProcess(
+            String.valueOf(execution.getVariable("promotionId")),
+            execution.getProcessInstanceId(),
+            execution.getCurrentActivityId(),
+            foreign.get());
         return;
       }
-      PromotionView view = promotions.view(promotionId(execution));
-      Map<String, Object> payload = new LinkedHashMap<>();
-      payload.put("promotionId", view.id());
-      payload.put("state", view.state());
-      if (view.stateReason() != null) {
-        payload.put("reason", view.stateReason());
-      }
-      payload.put("pipelineId", view.pipelineId());
-      payload.put("from", view.sourceStage().name());
-      payload.put("to", view.targetStage().name());
-      if (view.snapshot() != null) {
-        payload.put("snapshotId", view.snapshot().id());
-        payload.put("snapshotHash", view.snapshot().hash());
-      }
-      payload.put("approvals", view.approvals());
-      payload.put("processInstanceId", execution.getProcessInstanceId());
-      payload.put("at", Instant.now().toString());
-      callbacks.send(view.teamId(), url.toString(), CallbackSender.deliveryId(execution), payload);
+      step.execute(execution);
     };
   }
 
