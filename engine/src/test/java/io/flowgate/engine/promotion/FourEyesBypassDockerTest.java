@@ -7,7 +7,11 @@ import io.flowgate.connectors.testing.RequiresBrowser;
 import io.flowgate.engine.testing.BypassRoutes;
 import io.flowgate.engine.testing.BypassRoutes.Route;
 import io.flowgate.engine.testing.BypassRoutes.Scene;
+import io.flowgate.engine.testing.CamundaWebappSession;
+import io.flowgate.engine.testing.EngineRoute;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -16,10 +20,11 @@ import org.junit.jupiter.api.Test;
  * The bypass suite: a protected production instance running real Node-RED, a promotion into it
  * requested with a team API token, and every route around the two signatures tried by every kind of
  * caller (member, owner, organization admin, platform admin, the token) through Flowgate's API,
- * Camunda's engine REST API and Tasklist in headless Chromium. Production keeps running what it ran
- * until two approvers other than the token's creator approve; then it runs the promotion's
- * snapshot. Prints {@code bypass attempts: N, held: N}. A new route around a promotion is one line
- * in {@link BypassRoutes}; a new way to approve is one {@link Attempts#expect} line below.
+ * Camunda's engine REST API, the webapps' own API and Tasklist in headless Chromium. Production
+ * keeps running what it ran until two approvers other than the token's creator approve; then it
+ * runs the promotion's snapshot. Prints {@code bypass attempts: N, held: N}. A new route around a
+ * promotion is one line in {@link BypassRoutes}, a new route into the engine one line in {@link
+ * EngineRoute}, a new way to approve one {@link Attempts#expect} line below.
  */
 @RequiresBrowser
 class FourEyesBypassDockerTest extends PromotionTestSupport {
@@ -28,16 +33,29 @@ class FourEyesBypassDockerTest extends PromotionTestSupport {
   static final class Attempts {
     private final List<String> broken = new ArrayList<>();
     private int tried;
+    private int audited;
 
+    /** An attempt Flowgate refuses itself: the refusal is audited. */
     void expect(String what, Response response, int status) {
-      held(what + ": " + response, response.status() == status);
+      held(what + ": " + response, response.status() == status, true);
     }
 
-    void held(String what, boolean held) {
+    /**
+     * An attempt that must fail; {@code audited}: Flowgate (not a firewall, a missing route or
+     * Camunda's own login) refused it, so the audit log has it.
+     */
+    void held(String what, boolean held, boolean audited) {
       tried++;
+      if (audited) {
+        this.audited++;
+      }
       if (!held) {
         broken.add(what);
       }
+    }
+
+    int audited() {
+      return audited;
     }
 
     int tried() {
@@ -137,10 +155,12 @@ class FourEyesBypassDockerTest extends PromotionTestSupport {
           body("variables", body("decision", body("value", "approve", "type", "String")));
       attempts.held(
           "complete the task on /engine-rest as the token's creator",
-          post(engineRest + "/task/" + task + "/complete", as(owner), decision).status() >= 400);
+          post(engineRest + "/task/" + task + "/complete", as(owner), decision).status() >= 400,
+          true);
       attempts.held(
           "complete the task on /engine-rest as platform admin",
-          post(engineRest + "/task/" + task + "/complete", admin(), decision).status() >= 400);
+          post(engineRest + "/task/" + task + "/complete", admin(), decision).status() >= 400,
+          true);
       attempts.expect(
           "overwrite approvalsRequired on /engine-rest as platform admin",
           put(
@@ -151,10 +171,52 @@ class FourEyesBypassDockerTest extends PromotionTestSupport {
               admin(),
               body("value", 0, "type", "Integer")),
           403);
+      // Camunda's engine REST API and the webapps' own, each row by every person
+      String processInstance = waiting.path("processInstanceId").asText();
+      String definition =
+          processEngine
+              .getRuntimeService()
+              .createProcessInstanceQuery()
+              .processInstanceId(processInstance)
+              .singleResult()
+              .getProcessDefinitionId();
+      String engine = processEngine.getName();
+      Map<String, String> people = new LinkedHashMap<>();
+      people.put("member", member);
+      people.put("owner", owner);
+      people.put("organization admin", orgAdmin);
+      people.put("platform admin", ADMIN);
+      for (Map.Entry<String, String> person : people.entrySet()) {
+        String password = ADMIN.equals(person.getValue()) ? ADMIN_PASSWORD : PASSWORD;
+        CamundaWebappSession cockpit =
+            CamundaWebappSession.login(port, engine, "cockpit", person.getValue(), password);
+        for (EngineRoute route : EngineRoute.lockdown()) {
+          String path = route.path(engine, processInstance, definition);
+          String sent = route.wireBody(engine, processInstance, definition);
+          Response response =
+              switch (route.via()) {
+                case ENGINE_REST ->
+                    send(
+                        route.method(),
+                        path,
+                        Auth.basic(person.getValue(), password),
+                        route.contentTypeHeader(),
+                        sent == null ? null : sent.getBytes(StandardCharsets.UTF_8),
+                        true);
+                case WEBAPP -> cockpit.send(route.method(), path, route.contentTypeHeader(), sent);
+              };
+          attempts.held(
+              "engine route " + route.name() + " as " + person.getKey() + ": " + response,
+              response.status() >= 400,
+              ADMIN.equals(person.getValue()) && route.audit() != EngineRoute.Audit.NONE);
+        }
+      }
+
       JsonNode inTasklist = tasklist(owner, null, snapshotHash, null, "my own change", null, true);
       attempts.held(
           "complete the task in Tasklist as the token's creator",
-          inTasklist.path("completionStatus").asInt() != 204);
+          inTasklist.path("completionStatus").asInt() != 204,
+          true);
 
       System.out.println(
           "bypass attempts: "
@@ -164,7 +226,7 @@ class FourEyesBypassDockerTest extends PromotionTestSupport {
       assertThat(attempts.broken()).as("attempts that were not refused").isEmpty();
       assertThat(refusalsAudited() - auditedBefore)
           .as("every refusal is in the audit log")
-          .isGreaterThanOrEqualTo(attempts.tried());
+          .isGreaterThanOrEqualTo(attempts.audited());
       JsonNode after = expect(get("/api/v1/promotions/" + promotion, as(owner)), 200).json();
       assertThat(after.path("state").asText()).isEqualTo("awaiting-approval");
       assertThat(after.path("approvals")).isEmpty();
@@ -216,6 +278,7 @@ class FourEyesBypassDockerTest extends PromotionTestSupport {
   private int refusalsAudited() {
     return count(
         "select count(*) from flowgate.audit_log where action in ('protection.change-refused',"
-            + " 'pipeline.change-refused', 'promotion.approval-refused')");
+            + " 'pipeline.change-refused', 'promotion.approval-refused', 'engine.command-refused',"
+            + " 'engine.task-completion-refused')");
   }
 }

@@ -43,6 +43,20 @@ public record EngineRoute(
   /** A multipart deployment of one BPMN file; the test sends it as Camunda Modeler does. */
   public static final String DEPLOYMENT = "multipart/form-data";
 
+  private static final String BOUNDARY = "flowgate-lockdown";
+
+  /** The model a deployment row brings: any model at all must be refused. */
+  private static final String MODEL =
+      """
+      <?xml version="1.0" encoding="UTF-8"?>
+      <definitions xmlns="http://www.omg.org/spec/BPMN/20100524/MODEL" \
+      xmlns:camunda="http://camunda.org/schema/1.0/bpmn" targetNamespace="https://example.org">
+        <process id="forged" isExecutable="true" camunda:historyTimeToLive="P1D">
+          <startEvent id="start"/>
+        </process>
+      </definitions>
+      """;
+
   /**
    * The routes that must not move or forge a running promotion, nor bring a model, one per line:
    * name | via | method | path | body (JSON, "deployment" for a multipart model, "-" for none) |
@@ -97,6 +111,28 @@ public record EngineRoute(
         contentType == null || contentType.equals(DEPLOYMENT) ? null : body,
         Integer.parseInt(cells[5].strip()),
         Audit.valueOf(cells[6].strip()));
+  }
+
+  /** The Content-Type header the request is sent with, or null. */
+  public String contentTypeHeader() {
+    return DEPLOYMENT.equals(contentType) ? DEPLOYMENT + "; boundary=" + BOUNDARY : contentType;
+  }
+
+  /** The body as sent: the JSON, or the multipart deployment of {@link #MODEL}; null for none. */
+  public String wireBody(String engine, String processInstance, String processDefinition) {
+    if (!DEPLOYMENT.equals(contentType)) {
+      return body(engine, processInstance, processDefinition);
+    }
+    return "--"
+        + BOUNDARY
+        + "\r\nContent-Disposition: form-data; name=\"deployment-name\"\r\n\r\nforged\r\n--"
+        + BOUNDARY
+        + "\r\nContent-Disposition: form-data; name=\"forged.bpmn\";"
+        + " filename=\"forged.bpmn\"\r\nContent-Type: application/xml\r\n\r\n"
+        + MODEL
+        + "\r\n--"
+        + BOUNDARY
+        + "--\r\n";
   }
 
   /** The path with its placeholders filled in. */
