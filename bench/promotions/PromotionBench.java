@@ -517,7 +517,10 @@ public class PromotionBench {
     }
   }
 
-  /** Node ids prod's Node-RED runs (Admin API, editor credentials) against the snapshot's. */
+  /**
+   * Node ids prod's Node-RED runs (Admin API, editor credentials) against the snapshot's. The
+   * empty scope takes the login's own permissions: on a protected prod that login reads only.
+   */
   private Map<String, Object> prodFlows(String prod) throws Exception {
     Map<String, Object> login = parseObject(expect(send("GET", "/api/v1/instances/" + prod
         + "/editor-credentials", requesterAuth, null), 200, "GET editor-credentials").body());
@@ -526,7 +529,7 @@ public class PromotionBench {
         .timeout(Duration.ofSeconds(10))
         .header("Content-Type", "application/x-www-form-urlencoded")
         .POST(HttpRequest.BodyPublishers.ofString("client_id=node-red-admin&grant_type=password"
-            + "&scope=*&username=" + enc(text(login, "username")) + "&password="
+            + "&scope=&username=" + enc(text(login, "username")) + "&password="
             + enc(text(login, "password"))))
         .build(), HttpResponse.BodyHandlers.ofString());
     HttpRequest.Builder get = HttpRequest.newBuilder(URI.create(url + "/flows"))

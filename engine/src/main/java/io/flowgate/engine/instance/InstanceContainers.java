@@ -15,8 +15,9 @@ import org.springframework.core.env.Environment;
 import org.springframework.stereotype.Component;
 
 /**
- * What runs for an instance: its container spec, with the secrets it needs in its environment and
- * the way to its files ({@code FLOWGATE_FILES_URL}, {@code FLOWGATE_FILES_TOKEN}).
+ * What runs for an instance: its container spec, with the secrets it needs in its environment, the
+ * way to its files ({@code FLOWGATE_FILES_URL}, {@code FLOWGATE_FILES_TOKEN}) and the place where
+ * its Node-RED checks personal editor logins ({@code FLOWGATE_EDITOR_URL}, same token).
  */
 @Component
 class InstanceContainers {
@@ -83,6 +84,11 @@ class InstanceContainers {
     return apiUrl() + "/api/v1/instances/" + instanceId + "/files/";
   }
 
+  /** Where the instance's Node-RED checks editor logins ({@link EditorLoginController}). */
+  String editorUrl(String instanceId) {
+    return apiUrl() + "/api/v1/instances/" + instanceId + "/editor";
+  }
+
   static String containerName(String instanceId) {
     return "flowgate-" + instanceId;
   }
@@ -113,6 +119,8 @@ class InstanceContainers {
     }
     environment.put("FLOWGATE_FILES_URL", filesUrl(instance.id()));
     environment.put("FLOWGATE_FILES_TOKEN", filesToken);
+    // personal editor logins are checked with Flowgate, with the same instance token
+    environment.put("FLOWGATE_EDITOR_URL", editorUrl(instance.id()));
     return ContainerSpec.builder(instance.containerName(), instance.stack())
         .env(environment)
         .label(LABEL_INSTANCE, instance.id())

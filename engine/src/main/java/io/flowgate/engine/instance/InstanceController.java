@@ -79,9 +79,4 @@ class InstanceController {
       @RequestParam(name = "lines", defaultValue = "200") int lines) {
     return instances.logs(caller, id, lines);
   }
-
-  @GetMapping("/api/v1/instances/{id}/editor-credentials")
-  InstanceService.EditorCredentials editorCredentials(Caller caller, @PathVariable String id) {
-    return instances.editorCredentials(caller, id);
-  }
 }

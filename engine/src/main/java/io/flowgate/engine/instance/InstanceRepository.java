@@ -215,6 +215,12 @@ class InstanceRepository {
         .optional();
   }
 
+  void setEditorUser(String id, String editorUser) {
+    jdbc.sql("update flowgate.instance set editor_user = ? where id = ?")
+        .params(editorUser, id)
+        .update();
+  }
+
   void setFilesToken(String id, String tokenId, String sealedToken) {
     jdbc.sql("update flowgate.instance set files_token_id = ?, files_token = ? where id = ?")
         .params(tokenId, sealedToken, id)

@@ -36,8 +36,8 @@ import org.springframework.transaction.support.TransactionTemplate;
 
 /**
  * What people and systems do with instances: create one (the provisioning process does the work),
- * look at them, start, stop, restart, suspend and delete them (each a process), read their logs and
- * their editor's credentials. Every change is audited.
+ * look at them, start, stop, restart, suspend and delete them (each a process), read their logs
+ * (editor logins: {@link EditorLogins}). Every change is audited.
  */
 @Service
 public class InstanceService {
@@ -45,15 +45,6 @@ public class InstanceService {
   /** What a request that starts a process gets back (HTTP 202). */
   public record Accepted(String id, String processInstanceId, InstanceState state) {}
 
-  /** The editor's address and the admin login Flowgate gave it. */
-  public record EditorCredentials(String url, String username, String password) {
-    @Override
-    public String toString() {
-      return "EditorCredentials[url=" + url + ", username=" + username + "]";
-    }
-  }
-
-  static final String EDITOR_USER = "admin";
   private static final Set<String> RESERVED_ENV = Set.of("PORT", "NODE_EXTRA_CA_CERTS");
   private static final List<String> RESERVED_ENV_PREFIXES = List.of("NODE_RED_", "FLOWGATE_");
   private static final int MAX_LOG_LINES = 5000;
@@ -145,7 +136,7 @@ public class InstanceService {
             null,
             null,
             secrets.encrypt(SecretBox.randomHex(32)),
-            EDITOR_USER,
+            EditorLogins.FLOWGATE_USER,
             secrets.encrypt(editorPassword),
             bcrypt.encode(editorPassword),
             flows,
@@ -334,19 +325,6 @@ public class InstanceService {
       return "";
     }
     return runtime.logs(instance.containerName(), lines);
-  }
-
-  /**
-   * The editor's admin login: team members may open the editor, so they may have it. The editor of
-   * an instance in a protected stage would write to it, so nobody gets its login.
-   */
-  @Transactional
-  public EditorCredentials editorCredentials(Caller caller, String id) {
-    InstanceRow instance = find(caller, id, TeamAction.WRITE);
-    protection.checkInstance(caller, protectedView(instance), "open its editor with write access");
-    audit.record(event(caller.actor(), "instance.credentials-read", instance, Map.of()));
-    return new EditorCredentials(
-        instance.url(), instance.editorUser(), secrets.decrypt(instance.sealedEditorPassword()));
   }
 
   /**

@@ -113,6 +113,13 @@ public class InstanceSteps {
   public void createContainer(String instanceId) {
     String filesToken = tokens.ensure(instanceId);
     InstanceRow instance = require(instanceId);
+    if (!EditorLogins.FLOWGATE_USER.equals(instance.editorUser())
+        && runtime.inspect(instance.containerName()).isEmpty()) {
+      // An instance made before personal editor logins: its Node-RED user could be a person's
+      // name. Renamed only when a container is really made now, so that row and container agree.
+      instances.setEditorUser(instanceId, EditorLogins.FLOWGATE_USER);
+      instance = require(instanceId);
+    }
     if (instance.port() == null) {
       // a suspended or failed instance gave its port back
       ports.reserve(instanceId);

@@ -118,6 +118,12 @@ public class CamundaIdentity {
     return identity.createUserQuery().userId(username).count() > 0;
   }
 
+  /** Whether the user is in Camunda's admin group (a platform administrator). */
+  public boolean isPlatformAdmin(String username) {
+    return identity.createUserQuery().userId(username).memberOfGroup(Groups.CAMUNDA_ADMIN).count()
+        > 0;
+  }
+
   public boolean groupExists(String groupId) {
     return identity.createGroupQuery().groupId(groupId).count() > 0;
   }

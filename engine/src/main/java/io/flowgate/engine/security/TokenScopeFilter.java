@@ -8,6 +8,7 @@ import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
+import java.util.regex.Pattern;
 import org.springframework.http.HttpStatus;
 import org.springframework.security.core.Authentication;
 import org.springframework.security.core.context.SecurityContextHolder;
@@ -20,7 +21,9 @@ import org.springframework.web.filter.OncePerRequestFilter;
  * <ul>
  *   <li>an instance token ({@code fgi_}), given to a Node-RED container, reaches {@code
  *       /api/v1/instances/{id}/files} and below; which instance's files it may use is checked by
- *       {@link AccessPolicy#requireInstanceFiles};
+ *       {@link AccessPolicy#requireInstanceFiles}; and the two requests with which its Node-RED
+ *       checks the editor's personal logins ({@code .../editor/logins}, {@code
+ *       .../editor/users/<name>}), for its own instance only;
  *   <li>a provisioning token ({@code fgp_}) registers devices ({@code POST /api/v1/devices}); the
  *       device agent first checks with {@code GET /} and the token that Flowgate answers (200 or
  *       204), so that request gets 204 here instead of the way to the webapps;
@@ -31,6 +34,11 @@ import org.springframework.web.filter.OncePerRequestFilter;
 class TokenScopeFilter extends OncePerRequestFilter {
 
   static final String DEVICES = "/api/v1/devices";
+
+  private static final Pattern EDITOR_LOGINS =
+      Pattern.compile("/api/v1/instances/[A-Za-z0-9_-]+/editor/logins");
+  private static final Pattern EDITOR_USER =
+      Pattern.compile("/api/v1/instances/[A-Za-z0-9_-]+/editor/users/[^/;]+");
 
   private final ProblemResponses problems;
 
@@ -52,11 +60,11 @@ class TokenScopeFilter extends OncePerRequestFilter {
           switch (token.getPrincipal().kind()) {
             case API -> null;
             case INSTANCE ->
-                StreamingRequests.isInstanceFiles(request)
+                StreamingRequests.isInstanceFiles(request) || isEditorLoginCheck(request)
                     ? null
                     : "An instance token only reaches its instance's files"
-                        + " (/api/v1/instances/<its id>/files/...); use a team API token or sign"
-                        + " in for anything else";
+                        + " (/api/v1/instances/<its id>/files/...) and the check of its editor's"
+                        + " logins; use a team API token or sign in for anything else";
             case PROVISIONING ->
                 isDeviceRegistration(request)
                     ? null
@@ -73,6 +81,20 @@ class TokenScopeFilter extends OncePerRequestFilter {
       }
     }
     chain.doFilter(request, response);
+  }
+
+  /**
+   * The two requests with which an instance's Node-RED checks its editor logins: {@code POST
+   * .../editor/logins} and {@code GET .../editor/users/<name>}. Which instance is checked by {@code
+   * EditorLogins}.
+   */
+  private static boolean isEditorLoginCheck(HttpServletRequest request) {
+    String path = path(request);
+    return switch (request.getMethod()) {
+      case "POST" -> EDITOR_LOGINS.matcher(path).matches();
+      case "GET" -> EDITOR_USER.matcher(path).matches();
+      default -> false;
+    };
   }
 
   private static boolean isDeviceRegistration(HttpServletRequest request) {

@@ -149,8 +149,13 @@ class InstanceApiTest extends ApiTestSupport {
     expect(get("/api/v1/instances/" + id, as(viewer)), 200);
     assertThat(post("/api/v1/instances/" + id + "/actions/stop", as(viewer), null).status())
         .isEqualTo(403);
-    assertThat(get("/api/v1/instances/" + id + "/editor-credentials", as(viewer)).status())
-        .isEqualTo(403);
+    // a viewer's editor login reads only
+    assertThat(
+            expect(get("/api/v1/instances/" + id + "/editor-credentials", as(viewer)), 200)
+                .json()
+                .path("permissions")
+                .asText())
+        .isEqualTo("read");
     assertThat(get("/api/v1/instances/" + id, as(stranger)).status()).isEqualTo(404);
     assertThat(delete("/api/v1/instances/" + id, as(stranger)).status()).isEqualTo(404);
     assertThat(expect(get("/api/v1/instances", as(stranger)), 200).json().size()).isZero();

@@ -105,6 +105,41 @@ export async function instancePage(view, ctx) {
     h('button', { type: 'submit' }, 'Take snapshot'),
   );
 
+  // A personal editor login: shown once (only its hash is kept), read-only on protected instances
+  const editorLogin = h('dl', { class: 'facts', id: 'editor-login' });
+  const showEditorLogin = async () => {
+    const login = await api.get(`/instances/${api.id(instanceId)}/editor-credentials`);
+    fill(
+      editorLogin,
+      h('dt', {}, 'Editor'),
+      h('dd', {}, login.url ? h('a', { href: login.url, target: '_blank', rel: 'noopener' }, login.url) : '—'),
+      h('dt', {}, 'User name'),
+      h('dd', { class: 'mono', id: 'editor-username' }, login.username),
+      h('dt', {}, 'Password'),
+      h('dd', {}, h('code', { id: 'editor-password' }, login.password), h('span', { class: 'muted' }, ' shown this once')),
+      h('dt', {}, 'Access'),
+      h(
+        'dd',
+        { id: 'editor-access' },
+        login.readOnly ? [h('span', { class: 'tag protected' }, 'read-only'), login.readOnlyBecause ? h('span', { class: 'muted' }, ` ${login.readOnlyBecause}`) : null] : 'read and write',
+      ),
+      h('dt', {}, 'Valid until'),
+      h('dd', { id: 'editor-expires' }, time(login.expiresAt)),
+    );
+  };
+  // Not an "action": it changes nothing on the instance, so viewers get it too (read-only).
+  const getEditorLogin = h('button', { type: 'button', id: 'get-editor-login', title: 'A login of your own for this instance\'s Node-RED editor; a new one replaces the last' }, 'Get my editor login');
+  getEditorLogin.addEventListener('click', async () => {
+    getEditorLogin.disabled = true;
+    try {
+      await showEditorLogin();
+    } catch (e) {
+      flash(e.message || String(e), 'error');
+    } finally {
+      getEditorLogin.disabled = false;
+    }
+  });
+
   const buttons = actions(team.id, 'member', LIFECYCLE.map(act), remove);
   const enable = () => {
     if (!buttons) return;
@@ -133,6 +168,7 @@ export async function instancePage(view, ctx) {
     crumbs(h('a', { href: '#/' }, 'Teams'), h('a', { href: `#/teams/${team.id}` }, team.name), h('a', { href: `#/applications/${app.id}` }, app.name)),
     heading(instance.name),
     h('section', { class: 'card' }, status, buttons),
+    h('section', { class: 'card' }, h('h2', {}, 'Editor login'), h('div', { class: 'editor-login' }, getEditorLogin), editorLogin),
     h('section', { class: 'card' }, h('h2', {}, 'Snapshots'), actions(team.id, 'member', takeSnapshot), snapshots.element, h('div', { class: 'actions' }, compare)),
   );
   drawStatus();
