@@ -117,7 +117,8 @@ class SnapshotPromotionProcessTest {
             .variables(
                 Variables.putValue("stageProtected", stageProtected)
                     .putValue("finalStage", finalStage)
-                    .putValue("changeCount", changes))
+                    .putValue("changeCount", changes)
+                    .putValue("emergencyRollback", false))
             .evaluate()
             .getSingleResult()
             .getEntryMap();
@@ -125,6 +126,25 @@ class SnapshotPromotionProcessTest {
         .containsEntry("approvalsRequired", approvals)
         .containsEntry("approverGroup", "stage")
         .containsEntry("approvalExpiry", "P3D");
+  }
+
+  @Test
+  void anEmergencyRollbackAsksOneApproverWithinADay() {
+    Map<String, Object> result =
+        decisionService()
+            .evaluateDecisionByKey("approval-policy")
+            .variables(
+                Variables.putValue("stageProtected", true)
+                    .putValue("finalStage", true)
+                    .putValue("changeCount", 500)
+                    .putValue("emergencyRollback", true))
+            .evaluate()
+            .getSingleResult()
+            .getEntryMap();
+    assertThat(result)
+        .containsEntry("approvalsRequired", 1)
+        .containsEntry("approverGroup", "stage")
+        .containsEntry("approvalExpiry", "P1D");
   }
 
   @Test
@@ -267,7 +287,8 @@ class SnapshotPromotionProcessTest {
     record
         .putValue("stageProtected", stageProtected)
         .putValue("finalStage", finalStage)
-        .putValue("changeCount", changes);
+        .putValue("changeCount", changes)
+        .putValue("emergencyRollback", false);
     VariableMap variables =
         Variables.putValue("promotionId", "promotion-1").putValue("organizationId", "org-1");
     return runtimeService()

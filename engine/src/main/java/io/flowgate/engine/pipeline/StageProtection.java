@@ -155,7 +155,13 @@ public class StageProtection {
             + stage.pipelineName()
             + "': it changes only through an approved promotion (POST /api/v1/pipelines/"
             + stage.pipelineId()
-            + "/stages/<previous stage id>/promote). Nobody may "
+            + "/stages/<previous stage id>/promote"
+            + ("instance".equals(target.kind())
+                ? ", or in an emergency POST /api/v1/instances/"
+                    + target.id()
+                    + "/actions/emergency-rollback back to its last approved snapshot"
+                : "")
+            + "). Nobody may "
             + change
             + " directly, administrators included.",
         List.of());

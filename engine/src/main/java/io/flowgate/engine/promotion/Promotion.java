@@ -8,6 +8,8 @@ import java.time.Instant;
  * @param requestedBy the person who asked: for a request made with an API token, the token's
  *     creator, who is therefore never one of its approvers
  * @param requestedVia the API token the request came with ({@code token:<id>}), or null
+ * @param kind {@link #PROMOTION}, or {@link #EMERGENCY_ROLLBACK}: one instance of the target stage
+ *     back to its last approved snapshot, with one approval
  */
 public record Promotion(
     String id,
@@ -38,4 +40,13 @@ public record Promotion(
     String approverGroup,
     Instant expiresAt,
     String processInstanceId,
-    Instant finishedAt) {}
+    Instant finishedAt,
+    String kind) {
+
+  public static final String PROMOTION = "promotion";
+  public static final String EMERGENCY_ROLLBACK = "emergency-rollback";
+
+  public boolean emergencyRollback() {
+    return EMERGENCY_ROLLBACK.equals(kind);
+  }
+}

@@ -30,10 +30,30 @@ class PromotionController {
           String decision,
       @Size(max = 2000, message = "at most 2000 characters") String comment) {}
 
+  /** {@code POST /instances/{id}/actions/emergency-rollback}. */
+  record EmergencyRollbackRequest(
+      @Size(max = 2000, message = "at most 2000 characters") String reason) {}
+
   private final PromotionService promotions;
 
   PromotionController(PromotionService promotions) {
     this.promotions = promotions;
+  }
+
+  /**
+   * Back to the last approved snapshot of an instance in a protected stage, with one approver other
+   * than the requester: a promotion of its own kind.
+   */
+  @PostMapping("/api/v1/instances/{id}/actions/emergency-rollback")
+  ResponseEntity<PromotionService.Accepted> emergencyRollback(
+      Caller caller,
+      @PathVariable String id,
+      @Valid @RequestBody(required = false) EmergencyRollbackRequest body) {
+    PromotionService.Accepted accepted =
+        promotions.emergencyRollback(caller, id, body == null ? null : body.reason());
+    return ResponseEntity.accepted()
+        .location(URI.create("/api/v1/promotions/" + accepted.promotionId()))
+        .body(accepted);
   }
 
   @PostMapping("/api/v1/pipelines/{id}/stages/{stageId}/promote")

@@ -19,7 +19,7 @@ class PromotionRepository {
           + " target_final, stage_approver_group, requested_snapshot_id, snapshot_id,"
           + " snapshot_hash, change_count, diff_summary, requested_by, requested_via, requested_at,"
           + " request_comment, callback_url, state, state_reason, approvals_required,"
-          + " approver_group, expires_at, process_instance_id, finished_at";
+          + " approver_group, expires_at, process_instance_id, finished_at, kind";
 
   private final JdbcClient jdbc;
 
@@ -71,12 +71,27 @@ class PromotionRepository {
         .optional();
   }
 
+  /**
+   * The snapshot that the latest completed promotion (of either kind) into one of the instance's
+   * stages brought it, other than the one it runs now: where an emergency rollback goes back to.
+   */
+  Optional<String> lastApprovedSnapshot(String instanceId, String runningSnapshotId) {
+    return jdbc.sql(
+            "select p.snapshot_id from flowgate.promotion p join flowgate.promotion_target t"
+                + " on t.promotion_id = p.id where t.instance_id = ? and p.state = 'completed'"
+                + " and p.snapshot_id is not null and p.snapshot_id <> coalesce(?, '')"
+                + " order by p.finished_at desc limit 1")
+        .params(instanceId, runningSnapshotId)
+        .query(String.class)
+        .optional();
+  }
+
   void insert(Promotion p) {
     jdbc.sql(
             "insert into flowgate.promotion ("
                 + COLUMNS
                 + ") values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?,"
-                + " ?, ?, ?, ?, ?, ?)")
+                + " ?, ?, ?, ?, ?, ?, ?)")
         .params(
             p.id(),
             p.organizationId(),
@@ -106,7 +121,8 @@ class PromotionRepository {
             p.approverGroup(),
             p.expiresAt() == null ? null : Timestamp.from(p.expiresAt()),
             p.processInstanceId(),
-            p.finishedAt() == null ? null : Timestamp.from(p.finishedAt()))
+            p.finishedAt() == null ? null : Timestamp.from(p.finishedAt()),
+            p.kind())
         .update();
   }
 
@@ -250,6 +266,7 @@ class PromotionRepository {
         rs.getString("approver_group"),
         expires == null ? null : expires.toInstant(),
         rs.getString("process_instance_id"),
-        finished == null ? null : finished.toInstant());
+        finished == null ? null : finished.toInstant(),
+        rs.getString("kind"));
   }
 }

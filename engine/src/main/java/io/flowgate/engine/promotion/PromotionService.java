@@ -8,6 +8,7 @@ import io.flowgate.engine.pipeline.Pipeline;
 import io.flowgate.engine.pipeline.PipelineService;
 import io.flowgate.engine.pipeline.PipelineStage;
 import io.flowgate.engine.pipeline.StageAction;
+import io.flowgate.engine.pipeline.StageProtection;
 import io.flowgate.engine.platform.Ids;
 import io.flowgate.engine.security.AccessPolicy.TeamAction;
 import io.flowgate.engine.security.Caller;
@@ -47,6 +48,7 @@ public class PromotionService {
   private final PromotionWorkflow workflow;
   private final ApprovalDesk desk;
   private final FourEyesRules rules;
+  private final StageProtection protection;
   private final AuditLog audit;
   private final Clock clock;
 
@@ -59,8 +61,10 @@ public class PromotionService {
       PromotionWorkflow workflow,
       ApprovalDesk desk,
       FourEyesRules rules,
+      StageProtection protection,
       AuditLog audit,
       Clock clock) {
+    this.protection = protection;
     this.rules = rules;
     this.promotions = promotions;
     this.pipelines = pipelines;
@@ -105,6 +109,86 @@ public class PromotionService {
               + "' has no instances or device groups to deploy to; add one to the stage");
     }
     String requestedSnapshot = requestedSnapshot(caller, pipeline, source, snapshotId);
+    return begin(
+        caller,
+        pipeline,
+        source,
+        target,
+        target.instances(),
+        requestedSnapshot,
+        comment,
+        callbackUrl,
+        Promotion.PROMOTION);
+  }
+
+  /**
+   * An emergency rollback of one instance of a protected stage: back to the snapshot the latest
+   * completed promotion before the one it runs brought it, with one approver other than the
+   * requester (the approval-policy table says so). It is a promotion of its own kind, into the
+   * instance's stage and from it, through the same process, rules and audit.
+   */
+  @Transactional
+  public Accepted emergencyRollback(Caller caller, String instanceId, String reason) {
+    LiveInstances.Target instance =
+        live.find(instanceId).orElseThrow(() -> ApiProblem.notFound("Instance", instanceId));
+    try {
+      teams.get(caller, instance.teamId(), TeamAction.WRITE);
+    } catch (ApiProblem problem) {
+      throw problem.status() == HttpStatus.NOT_FOUND
+          ? ApiProblem.notFound("Instance", instanceId)
+          : problem;
+    }
+    if (reason == null || reason.isBlank()) {
+      throw ApiProblem.invalid(
+          "reason", "is required: say what went wrong, the approver and the audit log read it");
+    }
+    StageProtection.ProtectingStage protecting =
+        protection
+            .ofInstance(instanceId)
+            .orElseThrow(
+                () ->
+                    ApiProblem.conflict(
+                        "Instance '"
+                            + instance.name()
+                            + "' is in no protected stage: roll it back with POST"
+                            + " /api/v1/instances/"
+                            + instanceId
+                            + "/actions/rollback"));
+    Pipeline pipeline = pipelines.find(protecting.pipelineId());
+    PipelineStage stage = pipeline.stage(protecting.stageId()).orElseThrow();
+    String snapshot =
+        promotions
+            .lastApprovedSnapshot(instanceId, instance.snapshotId())
+            .orElseThrow(
+                () ->
+                    ApiProblem.conflict(
+                        "Instance '"
+                            + instance.name()
+                            + "' has no earlier snapshot that a completed promotion brought it:"
+                            + " promote the snapshot it needs through the pipeline"));
+    return begin(
+        caller,
+        pipeline,
+        stage,
+        stage,
+        List.of(instanceId),
+        snapshot,
+        reason,
+        null,
+        Promotion.EMERGENCY_ROLLBACK);
+  }
+
+  /** Records the promotion with its targets, starts its process and audits the request. */
+  private Accepted begin(
+      Caller caller,
+      Pipeline pipeline,
+      PipelineStage source,
+      PipelineStage target,
+      List<String> targetInstances,
+      String requestedSnapshot,
+      String comment,
+      String callbackUrl,
+      String kind) {
     promotions
         .activeInto(target.id())
         .ifPresent(
@@ -150,11 +234,12 @@ public class PromotionService {
             null,
             null,
             null,
-            null);
+            null,
+            kind);
     promotions.insert(promotion);
     List<String> targetNames = new ArrayList<>();
     int position = 0;
-    for (String instanceId : target.instances()) {
+    for (String instanceId : targetInstances) {
       String name = live.find(instanceId).map(LiveInstances.Target::name).orElse(instanceId);
       promotions.insertTarget(promotion.id(), position++, instanceId, name);
       targetNames.add(name);
@@ -162,6 +247,7 @@ public class PromotionService {
     String processInstanceId = workflow.start(promotion, variables(promotion, targetNames));
     promotions.setProcess(promotion.id(), processInstanceId);
     Map<String, Object> details = new LinkedHashMap<>();
+    details.put("kind", kind);
     details.put("pipeline", pipeline.name());
     details.put("from", source.name());
     details.put("to", target.name());
@@ -172,7 +258,14 @@ public class PromotionService {
     if (promotion.requestedVia() != null) {
       details.put("onBehalfOf", promotion.requestedBy());
     }
-    audit.record(event(caller.actor(), "promotion.requested", promotion, details));
+    audit.record(
+        event(
+            caller.actor(),
+            promotion.emergencyRollback()
+                ? "promotion.emergency-rollback-requested"
+                : "promotion.requested",
+            promotion,
+            details));
     return new Accepted(promotion.id(), processInstanceId, PromotionState.RESOLVING.value());
   }
 
@@ -346,7 +439,8 @@ public class PromotionService {
         p.state() == PromotionState.AWAITING_APPROVAL && p.processInstanceId() != null
             ? workflow.openTasks(p.processInstanceId())
             : List.of(),
-        p.finishedAt());
+        p.finishedAt(),
+        p.kind());
   }
 
   private static Map<String, Object> variables(Promotion promotion, List<String> targetNames) {

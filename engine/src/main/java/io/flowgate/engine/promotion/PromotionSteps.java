@@ -49,7 +49,8 @@ public class PromotionSteps {
       String diffSummary) {}
 
   /** What the approval policy is asked with: Flowgate's record, never process variables. */
-  public record PolicyInputs(boolean targetProtected, boolean targetFinal, int changeCount) {}
+  public record PolicyInputs(
+      boolean targetProtected, boolean targetFinal, int changeCount, boolean emergencyRollback) {}
 
   /** What the approval-policy table answered. */
   public record PolicyDecision(
@@ -129,6 +130,11 @@ public class PromotionSteps {
   }
 
   private Snapshot choose(Promotion promotion, String processInstanceId) {
+    if (promotion.emergencyRollback()) {
+      return snapshots
+          .find(promotion.requestedSnapshotId())
+          .orElseThrow(() -> notPromotable("the last approved snapshot no longer exists"));
+    }
     PromotionStages.Source source = stages.source(promotion);
     return switch (source.action()) {
       case PROMPT ->
@@ -187,7 +193,10 @@ public class PromotionSteps {
     PolicyDecision decision =
         policy.apply(
             new PolicyInputs(
-                promotion.targetProtected(), promotion.targetFinal(), promotion.changeCount()));
+                promotion.targetProtected(),
+                promotion.targetFinal(),
+                promotion.changeCount(),
+                promotion.emergencyRollback()));
     int approvals = decision.approvalsRequired();
     if (approvals < 0 || approvals > 2) {
       throw new IllegalStateException("The approval policy asked for " + approvals + " approvals");
@@ -368,7 +377,10 @@ public class PromotionSteps {
   public List<String> startRollouts(String promotionId, String processInstanceId) {
     Promotion promotion = ownApproved(promotionId, processInstanceId);
     List<String> ids = new ArrayList<>();
-    for (String group : stages.targetDeviceGroups(promotion)) {
+    // an emergency rollback is for its one instance: the stage's device groups keep what they run
+    List<String> groups =
+        promotion.emergencyRollback() ? List.of() : stages.targetDeviceGroups(promotion);
+    for (String group : groups) {
       ids.add(
           rollouts.prepareForPromotion(
               promotionId, group, promotion.snapshotId(), promotion.requestedBy()));

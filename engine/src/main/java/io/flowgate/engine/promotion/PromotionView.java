@@ -10,6 +10,8 @@ import java.util.List;
  * @param requestedBy the person who asked (for an API token: the token's creator)
  * @param requestedVia the API token the request came with, or null
  * @param openTasks the approval tasks waiting now (ids for Tasklist links)
+ * @param kind {@code promotion}, or {@code emergency-rollback} (one instance back to its last
+ *     approved snapshot, one approval)
  */
 public record PromotionView(
     String id,
@@ -35,7 +37,8 @@ public record PromotionView(
     String diffSummary,
     String processInstanceId,
     List<String> openTasks,
-    Instant finishedAt) {
+    Instant finishedAt,
+    String kind) {
 
   public record Stage(String id, String name) {}
 

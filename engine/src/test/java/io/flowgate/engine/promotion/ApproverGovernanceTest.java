@@ -156,6 +156,7 @@ class ApproverGovernanceTest extends ApiTestSupport {
         approverGroup,
         null,
         null,
-        null);
+        null,
+        Promotion.PROMOTION);
   }
 }

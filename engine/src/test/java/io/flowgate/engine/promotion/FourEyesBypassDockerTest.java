@@ -3,13 +3,18 @@ package io.flowgate.engine.promotion;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.flowgate.connectors.nodered.DeploymentType;
+import io.flowgate.connectors.nodered.NodeRedAdminClient;
+import io.flowgate.connectors.nodered.NodeRedApiException;
 import io.flowgate.connectors.testing.RequiresBrowser;
 import io.flowgate.engine.testing.BypassRoutes;
 import io.flowgate.engine.testing.BypassRoutes.Route;
 import io.flowgate.engine.testing.BypassRoutes.Scene;
 import io.flowgate.engine.testing.CamundaWebappSession;
 import io.flowgate.engine.testing.EngineRoute;
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -171,6 +176,25 @@ class FourEyesBypassDockerTest extends PromotionTestSupport {
               admin(),
               body("value", 0, "type", "Integer")),
           403);
+      // the Node-RED editor of production: every person gets a read-only login, whose write is
+      // refused by Node-RED itself; the token gets none
+      for (Map.Entry<String, Auth> caller : callers.entrySet()) {
+        Response login =
+            get("/api/v1/instances/" + prod + "/editor-credentials", caller.getValue());
+        if (caller.getKey().equals("API token")) {
+          attempts.expect("editor login with the API token", login, 403);
+          continue;
+        }
+        attempts.held(
+            "a read-only editor login as " + caller.getKey() + ": " + login,
+            login.status() == 200 && login.json().path("readOnly").asBoolean(),
+            false);
+        attempts.held(
+            "deploying flows in the editor as " + caller.getKey(),
+            editorWriteRefused(login.json()),
+            false);
+      }
+
       // Camunda's engine REST API and the webapps' own, each row by every person
       String processInstance = waiting.path("processInstanceId").asText();
       String definition =
@@ -241,8 +265,69 @@ class FourEyesBypassDockerTest extends PromotionTestSupport {
       assertThat(completed.path("approvals"))
           .allSatisfy(a -> assertThat(a.path("approverGrantedBy").asText()).isEqualTo(ADMIN));
       assertThat(hello(prod)).isEqualTo("200 v2");
+
+      // an emergency: back to the last snapshot a promotion brought, with one approver other than
+      // the requester; right now there is none before v2
+      String rollback = "/api/v1/instances/" + prod + "/actions/emergency-rollback";
+      Map<String, Object> why = body("reason", "the filler stops");
+      expect(post(rollback, as(member), why), 409);
+      changeHello(dev, "v3");
+      String third =
+          expect(promoteFirstStage(pipeline, as(member), body("comment", "v3")), 202)
+              .json()
+              .path("promotionId")
+              .asText();
+      awaitState(third, "awaiting-approval");
+      String thirdApprovals = "/api/v1/promotions/" + third + "/approvals";
+      expect(post(thirdApprovals, as(approver1), approve), 200);
+      expect(post(thirdApprovals, as(approver2), approve), 200);
+      awaitState(third, "completed");
+      assertThat(hello(prod)).isEqualTo("200 v3");
+      String emergency =
+          expect(post(rollback, as(member), why), 202).json().path("promotionId").asText();
+      JsonNode asked = awaitState(emergency, "awaiting-approval");
+      assertThat(asked.path("kind").asText()).isEqualTo("emergency-rollback");
+      assertThat(asked.path("approvalsRequired").asInt()).isOne();
+      assertThat(asked.path("snapshot").path("id").asText())
+          .isEqualTo(completed.path("snapshot").path("id").asText());
+      String emergencyApprovals = "/api/v1/promotions/" + emergency + "/approvals";
+      expect(post(emergencyApprovals, as(member), approve), 403);
+      expect(post(emergencyApprovals, as(approver1), approve), 200);
+      awaitState(emergency, "completed");
+      assertThat(hello(prod)).as("back on the last approved snapshot").isEqualTo("200 v2");
+      assertThat(
+              count(
+                  "select count(*) from flowgate.audit_log where entity_id = '"
+                      + emergency
+                      + "' and action = 'promotion.emergency-rollback-requested'"))
+          .isOne();
     } finally {
       deleteInstances(instances);
+    }
+  }
+
+  /**
+   * Logs in to the instance's Node-RED with a login from {@code editor-credentials} and tries to
+   * deploy an empty flow set with it; true when Node-RED refuses (the login reads only).
+   */
+  private static boolean editorWriteRefused(JsonNode login) {
+    try (NodeRedAdminClient client =
+        new NodeRedAdminClient(URI.create(login.path("url").asText()), Duration.ofSeconds(10))) {
+      NodeRedAdminClient signedIn =
+          client
+              .login(
+                  login.path("username").asText(),
+                  login.path("password").asText(),
+                  login.path("permissions").asText())
+              .map(client::withToken)
+              .orElseThrow();
+      signedIn.getFlows();
+      try {
+        signedIn.setFlows(List.of(), null, DeploymentType.FULL);
+        return false;
+      } catch (NodeRedApiException refused) {
+        return true;
+      }
     }
   }
 

@@ -3,14 +3,11 @@ package io.flowgate.engine.promotion;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.flowgate.connectors.nodered.DeploymentType;
-import io.flowgate.connectors.nodered.NodeRedAdminClient;
 import io.flowgate.connectors.testing.Await;
 import io.flowgate.engine.callback.CallbackSender;
 import io.flowgate.engine.instance.CallbackReceiver;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -287,15 +284,5 @@ class PromotionDockerTest extends PromotionTestSupport {
       variables.put(namesAndValues[i], body("value", namesAndValues[i + 1], "type", "String"));
     }
     return body("variables", variables);
-  }
-
-  private void changeHello(String id, String answer) {
-    List<JsonNode> flows = new ArrayList<>();
-    for (Object node : HelloFlows.answering(answer)) {
-      flows.add(JSON.valueToTree(node));
-    }
-    try (NodeRedAdminClient client = adminClient(id)) {
-      client.setFlows(flows, null, DeploymentType.FULL);
-    }
   }
 }

@@ -3,12 +3,15 @@ package io.flowgate.engine.promotion;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.flowgate.connectors.nodered.DeploymentType;
+import io.flowgate.connectors.nodered.NodeRedAdminClient;
 import io.flowgate.connectors.testing.Await;
 import io.flowgate.connectors.testing.Browser;
 import io.flowgate.engine.instance.InstanceDockerTestSupport;
 import io.flowgate.engine.testing.PipelineRequests;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -61,6 +64,17 @@ abstract class PromotionTestSupport extends InstanceDockerTestSupport {
   static Map<String, Object> withFlows(Map<String, Object> request, List<Object> flows) {
     request.put("flows", flows);
     return request;
+  }
+
+  /** Deploys {@link HelloFlows} answering this text to the instance, in its editor. */
+  void changeHello(String id, String answer) {
+    List<JsonNode> flows = new ArrayList<>();
+    for (Object node : HelloFlows.answering(answer)) {
+      flows.add(JSON.valueToTree(node));
+    }
+    try (NodeRedAdminClient client = adminClient(id)) {
+      client.setFlows(flows, null, DeploymentType.FULL);
+    }
   }
 
   /** Status and body of GET /hello of the instance ({@link HelloFlows}). */

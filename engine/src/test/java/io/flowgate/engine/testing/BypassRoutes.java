@@ -72,7 +72,8 @@ public final class BypassRoutes {
             "POST",
             instance + "/snapshots/import",
             body("secret", "a-long-enough-secret", "snapshot", body("format", "x"))),
-        // the editor of a protected instance reads only: see the bypass suites and EditorLoginApiTest
+        // the editor of a protected instance reads only: see the bypass suites and
+        // EditorLoginApiTest
         new Route("delete instance", "DELETE", instance, null),
         new Route("unprotect", "PUT", pipeline, edited(s, prod -> prod.put("protected", false))),
         new Route(

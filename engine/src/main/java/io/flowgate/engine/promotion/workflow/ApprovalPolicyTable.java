@@ -49,7 +49,8 @@ final class ApprovalPolicyTable {
                       .variables(
                           Variables.putValue("stageProtected", inputs.targetProtected())
                               .putValue("finalStage", inputs.targetFinal())
-                              .putValue("changeCount", inputs.changeCount()))
+                              .putValue("changeCount", inputs.changeCount())
+                              .putValue("emergencyRollback", inputs.emergencyRollback()))
                       .evaluate()
                       .getSingleResult()
                       .getEntryMap();
