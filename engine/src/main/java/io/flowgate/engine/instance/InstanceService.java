@@ -72,6 +72,8 @@ public class InstanceService {
   private final BCryptPasswordEncoder bcrypt = new BCryptPasswordEncoder(10);
   private final TransactionTemplate ownTransaction;
 
+  private final CallbackUrls callbackUrls;
+
   InstanceService(
       InstanceRepository instances,
       InstanceEnvRepository env,
@@ -85,7 +87,9 @@ public class InstanceService {
       AuditLog audit,
       Clock clock,
       FlowgateProperties properties,
-      PlatformTransactionManager transactionManager) {
+      PlatformTransactionManager transactionManager,
+      CallbackUrls callbackUrls) {
+    this.callbackUrls = callbackUrls;
     this.ownTransaction = new TransactionTemplate(transactionManager);
     ownTransaction.setPropagationBehavior(TransactionDefinition.PROPAGATION_REQUIRES_NEW);
     this.instances = instances;
@@ -110,7 +114,7 @@ public class InstanceService {
     List<InstanceEnvRepository.StoredEnvVar> environment = environment(request.env());
     String flows = flows(request.flows());
     String settings = NodeRedSettings.validate(request.settings());
-    String callbackUrl = CallbackUrls.validate(request.callbackUrl());
+    String callbackUrl = callbackUrls.validate(request.callbackUrl());
     quota.reserve(team);
     if (instances.nameTaken(team.id(), request.name())) {
       throw ApiProblem.conflict(
@@ -245,7 +249,7 @@ public class InstanceService {
       String requestedCallback,
       Map<String, Object> auditDetails,
       ProcessStart start) {
-    String callbackUrl = CallbackUrls.validate(requestedCallback);
+    String callbackUrl = callbackUrls.validate(requestedCallback);
     find(caller, id, TeamAction.WRITE);
     // in a transaction of its own: the truth about a cancelled operation stays even if this
     // operation is refused
@@ -283,7 +287,7 @@ public class InstanceService {
    */
   @Transactional
   public Accepted delete(Caller caller, String id, String requestedCallback) {
-    String callbackUrl = CallbackUrls.validate(requestedCallback);
+    String callbackUrl = callbackUrls.validate(requestedCallback);
     find(caller, id, TeamAction.WRITE);
     InstanceRow instance = instances.lock(id).orElseThrow(() -> notFound(id));
     if (instance.state() == InstanceState.DELETING && instance.operation() != null) {

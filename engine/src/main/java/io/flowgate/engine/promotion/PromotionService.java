@@ -48,6 +48,8 @@ public class PromotionService {
   private final AuditLog audit;
   private final Clock clock;
 
+  private final CallbackUrls callbackUrls;
+
   PromotionService(
       PromotionRepository promotions,
       PipelineService pipelines,
@@ -57,7 +59,9 @@ public class PromotionService {
       PromotionWorkflow workflow,
       ApprovalDesk desk,
       AuditLog audit,
-      Clock clock) {
+      Clock clock,
+      CallbackUrls callbackUrls) {
+    this.callbackUrls = callbackUrls;
     this.promotions = promotions;
     this.pipelines = pipelines;
     this.snapshots = snapshots;
@@ -138,7 +142,7 @@ public class PromotionService {
             caller.actor(),
             now,
             comment == null || comment.isBlank() ? null : TextSanitizer.plain(comment),
-            CallbackUrls.validate(callbackUrl),
+            callbackUrls.validate(callbackUrl),
             PromotionState.RESOLVING,
             null,
             null,
