@@ -7,6 +7,7 @@ import org.springframework.boot.autoconfigure.security.SecurityProperties;
 import org.springframework.boot.web.servlet.FilterRegistrationBean;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.core.Ordered;
 import org.springframework.http.HttpMethod;
 import org.springframework.http.HttpStatus;
 import org.springframework.security.authentication.AuthenticationManager;
@@ -121,6 +122,18 @@ class SecurityConfiguration {
   @Bean
   CsrfTokenRepository csrfTokenRepository() {
     return CookieCsrfTokenRepository.withHttpOnlyFalse();
+  }
+
+  /** The sign-in throttle in front of the Camunda webapps' own login. */
+  @Bean
+  FilterRegistrationBean<WebappLoginThrottleFilter> webappLoginThrottleFilter(
+      SignInThrottle throttle, ProblemResponses problems) {
+    FilterRegistrationBean<WebappLoginThrottleFilter> registration =
+        new FilterRegistrationBean<>(new WebappLoginThrottleFilter(throttle, problems));
+    registration.addUrlPatterns(WebappLoginThrottleFilter.LOGIN_PATHS);
+    // before the webapps' own filters, so a throttled attempt never reaches Camunda
+    registration.setOrder(Ordered.HIGHEST_PRECEDENCE + 10);
+    return registration;
   }
 
   @Bean
