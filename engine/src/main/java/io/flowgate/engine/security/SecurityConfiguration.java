@@ -136,6 +136,19 @@ class SecurityConfiguration {
     return registration;
   }
 
+  /** Engine history queries that span organizations: platform administrators only. */
+  @Bean
+  FilterRegistrationBean<EngineHistoryGuard> engineHistoryGuard(
+      IdentityService identityService, ProblemResponses problems) {
+    FilterRegistrationBean<EngineHistoryGuard> registration =
+        new FilterRegistrationBean<>(new EngineHistoryGuard(identityService, problems));
+    registration.addUrlPatterns(
+        EngineHistoryGuard.ENGINE_REST, EngineHistoryGuard.WEBAPP_ENGINE_REST);
+    // after EngineRestIdentityFilter, which tells the engine who calls
+    registration.setOrder(SecurityProperties.DEFAULT_FILTER_ORDER + 3);
+    return registration;
+  }
+
   @Bean
   FilterRegistrationBean<EngineRestIdentityFilter> engineRestIdentityFilter(
       IdentityService identityService, ProblemResponses problems) {
