@@ -80,7 +80,7 @@ class EmbeddedModeTest {
                 .getForEntity("/engine-rest/process-definition", String.class)
                 .getStatusCode())
         .isEqualTo(HttpStatus.UNAUTHORIZED);
-    // last: a wrong password makes Camunda hold back this user's next logins for a few seconds
+    // a wrong password: refused, and (SignInThrottleTest) nothing locked
     assertThat(
             http.withBasicAuth("admin", "wrong")
                 .getForEntity("/engine-rest/engine", String.class)

@@ -2,15 +2,9 @@ package io.flowgate.engine.callback;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.flowgate.engine.FlowgateProperties;
-import java.io.IOException;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
-import java.time.Duration;
 import java.util.HexFormat;
 import java.util.Map;
 import javax.crypto.Mac;
@@ -24,7 +18,8 @@ import org.springframework.stereotype.Component;
  * POSTs the outcome of a process to the URL its requester gave, signed so the receiver can trust
  * it: header {@code X-Flowgate-Signature: sha256=<hex HMAC-SHA256 of the exact body>} with the
  * team's callback secret ({@code GET /api/v1/teams/{id}/callback-secret}). A receiver that does not
- * answer 2xx makes the step fail; its retries and then an incident follow.
+ * answer 2xx, or an address {@link CallbackAddressPolicy} refuses, makes the step fail with {@link
+ * CallbackDeliveryFailed}; its retries and then an incident follow.
  */
 @Component
 public class CallbackSender {
@@ -35,19 +30,12 @@ public class CallbackSender {
 
   private final CallbackSecrets secrets;
   private final ObjectMapper json;
-  private final HttpClient http;
-  private final Duration timeout;
+  private final CallbackTransport transport;
 
-  CallbackSender(CallbackSecrets secrets, ObjectMapper json, FlowgateProperties properties) {
+  CallbackSender(CallbackSecrets secrets, ObjectMapper json, CallbackTransport transport) {
     this.secrets = secrets;
     this.json = json;
-    this.timeout = properties.instances().callbackTimeout();
-    this.http =
-        HttpClient.newBuilder()
-            .version(HttpClient.Version.HTTP_1_1)
-            .connectTimeout(timeout)
-            .followRedirects(HttpClient.Redirect.NEVER)
-            .build();
+    this.transport = transport;
   }
 
   /** The delivery id of a callback sent by this step of this process instance. */
@@ -69,29 +57,16 @@ public class CallbackSender {
     } catch (JsonProcessingException e) {
       throw new IllegalArgumentException("Callback payload is not JSON-able", e);
     }
-    HttpRequest request =
-        HttpRequest.newBuilder(URI.create(url))
-            .timeout(timeout)
-            .header("Content-Type", "application/json")
-            .header("User-Agent", "Flowgate")
-            .header(SIGNATURE_HEADER, "sha256=" + sign(secrets.of(teamId), body))
-            .header(DELIVERY_HEADER, deliveryId)
-            .POST(HttpRequest.BodyPublishers.ofByteArray(body))
-            .build();
-    HttpResponse<Void> response;
-    try {
-      response = http.send(request, HttpResponse.BodyHandlers.discarding());
-    } catch (IOException e) {
-      throw new IllegalStateException("Callback to " + url + " failed: " + e, e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException("Interrupted while calling back " + url, e);
-    }
-    if (response.statusCode() / 100 != 2) {
-      throw new IllegalStateException(
-          "Callback to " + url + " answered HTTP " + response.statusCode() + "; expected 2xx");
-    }
-    log.info("Called back {} ({})", url, response.statusCode());
+    Map<String, String> headers =
+        Map.of(
+            "User-Agent",
+            "Flowgate",
+            SIGNATURE_HEADER,
+            "sha256=" + sign(secrets.of(teamId), body),
+            DELIVERY_HEADER,
+            deliveryId);
+    int status = transport.post(URI.create(url), headers, body);
+    log.info("Called back {} ({})", URI.create(url).getHost(), status);
   }
 
   /** Hex HMAC-SHA256 of {@code body} with {@code secret}, as receivers compute it. */

@@ -43,6 +43,11 @@ final class DataFolder implements AutoCloseable {
     return new DataFolder(absolute, channel, lock);
   }
 
+  /** The folder itself, for files (secrets) that live beside the servers' folders. */
+  Path root() {
+    return root;
+  }
+
   Path resolve(String child) throws IOException {
     return Files.createDirectories(root.resolve(child));
   }

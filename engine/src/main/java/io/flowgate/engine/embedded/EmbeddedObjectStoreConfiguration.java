@@ -3,10 +3,10 @@ package io.flowgate.engine.embedded;
 import io.flowgate.connectors.storage.ObjectStoreSettings;
 import io.flowgate.engine.FlowgateProperties;
 import java.io.IOException;
+import java.io.StringReader;
 import java.net.URI;
 import java.nio.file.Path;
-import java.security.SecureRandom;
-import java.util.HexFormat;
+import java.util.Properties;
 import org.gaul.s3proxy.S3Proxy;
 import org.gaul.s3proxy.auth.AuthenticationType;
 import org.gaul.s3proxy.nio2blob.FilesystemNio2BlobStore;
@@ -18,20 +18,37 @@ import org.springframework.context.annotation.Configuration;
 
 /**
  * Starts an S3 server (s3proxy) on loopback with its objects in {@code $FLOWGATE_DATA/objects} when
- * no external endpoint is configured. The keys are new on every start: only this process talks to
- * it, and the objects live on disk regardless.
+ * no external endpoint is configured. Its keys are generated on the first start and kept in {@code
+ * $FLOWGATE_DATA/s3.credentials} (owner-only), never fixed ones: whoever reaches the port still
+ * needs them, and an operator can reach the objects with them (a backup, a look at a snapshot).
  */
 @Configuration(proxyBeanMethods = false)
 @ConditionalOnExpression("'${flowgate.s3.endpoint:}'.isBlank()")
 class EmbeddedObjectStoreConfiguration {
 
+  static final String CREDENTIALS_FILE = "s3.credentials";
   private static final Logger log = LoggerFactory.getLogger(EmbeddedObjectStoreConfiguration.class);
 
   @Bean
   EmbeddedS3 embeddedS3(DataFolder data, FlowgateProperties properties) throws Exception {
     Path objects = data.resolve("objects");
-    String accessKey = "flowgate-" + randomHex(8);
-    String secretKey = randomHex(32);
+    Properties keys = new Properties();
+    keys.load(
+        new StringReader(
+            SecretFile.readOrCreate(
+                data.root().resolve(CREDENTIALS_FILE),
+                () ->
+                    "accessKey=flowgate-"
+                        + SecretFile.randomHex(8)
+                        + "\nsecretKey="
+                        + SecretFile.randomHex(32))));
+    String accessKey = keys.getProperty("accessKey", "");
+    String secretKey = keys.getProperty("secretKey", "");
+    if (accessKey.isBlank() || secretKey.isBlank()) {
+      throw new IllegalStateException(
+          data.root().resolve(CREDENTIALS_FILE)
+              + " must hold the lines accessKey=... and secretKey=...; delete it to get new keys");
+    }
     S3Proxy proxy =
         S3Proxy.builder()
             .blobStore(new FilesystemNio2BlobStore(objects.toString()))
@@ -63,14 +80,13 @@ class EmbeddedObjectStoreConfiguration {
     }
   }
 
-  private static String randomHex(int bytes) {
-    byte[] random = new byte[bytes];
-    new SecureRandom().nextBytes(random);
-    return HexFormat.of().formatHex(random);
-  }
-
   /** The running server and how to reach it; stopped with the application context. */
   record EmbeddedS3(S3Proxy proxy, ObjectStoreSettings settings) implements AutoCloseable {
+    @Override
+    public String toString() {
+      return "EmbeddedS3[" + settings.endpoint() + "]";
+    }
+
     @Override
     public void close() {
       try {

@@ -65,6 +65,8 @@ public class InstanceService {
   private final TransactionTemplate ownTransaction;
   private final StageProtection protection;
 
+  private final CallbackUrls callbackUrls;
+
   InstanceService(
       InstanceRepository instances,
       InstanceEnvRepository env,
@@ -79,8 +81,10 @@ public class InstanceService {
       Clock clock,
       FlowgateProperties properties,
       PlatformTransactionManager transactionManager,
-      StageProtection protection) {
+      StageProtection protection,
+      CallbackUrls callbackUrls) {
     this.protection = protection;
+    this.callbackUrls = callbackUrls;
     this.ownTransaction = new TransactionTemplate(transactionManager);
     ownTransaction.setPropagationBehavior(TransactionDefinition.PROPAGATION_REQUIRES_NEW);
     this.instances = instances;
@@ -105,7 +109,7 @@ public class InstanceService {
     List<InstanceEnvRepository.StoredEnvVar> environment = environment(request.env());
     String flows = flows(request.flows());
     String settings = NodeRedSettings.validate(request.settings());
-    String callbackUrl = CallbackUrls.validate(request.callbackUrl());
+    String callbackUrl = callbackUrls.validate(request.callbackUrl());
     quota.reserve(team);
     if (instances.nameTaken(team.id(), request.name())) {
       throw ApiProblem.conflict(
@@ -240,7 +244,7 @@ public class InstanceService {
       String requestedCallback,
       Map<String, Object> auditDetails,
       ProcessStart start) {
-    String callbackUrl = CallbackUrls.validate(requestedCallback);
+    String callbackUrl = callbackUrls.validate(requestedCallback);
     find(caller, id, TeamAction.WRITE);
     // in a transaction of its own: the truth about a cancelled operation stays even if this
     // operation is refused
@@ -278,7 +282,7 @@ public class InstanceService {
    */
   @Transactional
   public Accepted delete(Caller caller, String id, String requestedCallback) {
-    String callbackUrl = CallbackUrls.validate(requestedCallback);
+    String callbackUrl = callbackUrls.validate(requestedCallback);
     protection.checkInstance(
         caller, protectedView(find(caller, id, TeamAction.WRITE)), "delete it");
     InstanceRow instance = instances.lock(id).orElseThrow(() -> notFound(id));

@@ -52,6 +52,8 @@ public class PromotionService {
   private final AuditLog audit;
   private final Clock clock;
 
+  private final CallbackUrls callbackUrls;
+
   PromotionService(
       PromotionRepository promotions,
       PipelineService pipelines,
@@ -63,9 +65,11 @@ public class PromotionService {
       FourEyesRules rules,
       StageProtection protection,
       AuditLog audit,
-      Clock clock) {
+      Clock clock,
+      CallbackUrls callbackUrls) {
     this.protection = protection;
     this.rules = rules;
+    this.callbackUrls = callbackUrls;
     this.promotions = promotions;
     this.pipelines = pipelines;
     this.snapshots = snapshots;
@@ -227,7 +231,7 @@ public class PromotionService {
             caller instanceof Caller.Token ? caller.actor() : null,
             now,
             comment == null || comment.isBlank() ? null : TextSanitizer.plain(comment),
-            CallbackUrls.validate(callbackUrl),
+            callbackUrls.validate(callbackUrl),
             PromotionState.RESOLVING,
             null,
             null,

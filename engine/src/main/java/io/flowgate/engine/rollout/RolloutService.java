@@ -45,6 +45,8 @@ public class RolloutService {
   private final AuditLog audit;
   private final Clock clock;
 
+  private final CallbackUrls callbackUrls;
+
   RolloutService(
       RolloutRepository rollouts,
       DeviceGroupService groups,
@@ -52,7 +54,9 @@ public class RolloutService {
       TeamService teams,
       RolloutWorkflow workflow,
       AuditLog audit,
-      Clock clock) {
+      Clock clock,
+      CallbackUrls callbackUrls) {
+    this.callbackUrls = callbackUrls;
     this.rollouts = rollouts;
     this.groups = groups;
     this.snapshots = snapshots;
@@ -107,7 +111,7 @@ public class RolloutService {
             waitBetween.toString(),
             Boolean.TRUE.equals(request.manualGate()),
             !Boolean.FALSE.equals(request.autoRollback()),
-            CallbackUrls.validate(request.callbackUrl()),
+            callbackUrls.validate(request.callbackUrl()),
             null,
             0,
             null,

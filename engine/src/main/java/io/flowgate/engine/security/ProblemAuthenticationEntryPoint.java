@@ -33,6 +33,11 @@ class ProblemAuthenticationEntryPoint implements AuthenticationEntryPoint, Acces
   public void commence(
       HttpServletRequest request, HttpServletResponse response, AuthenticationException e)
       throws IOException {
+    if (e instanceof SignInThrottled throttled) {
+      response.setHeader("Retry-After", Long.toString(throttled.retryAfterSeconds()));
+      problems.write(request, response, HttpStatus.TOO_MANY_REQUESTS, throttled.getMessage());
+      return;
+    }
     // our providers write messages meant for the caller, never with the credentials in them
     String detail = e instanceof BadCredentialsException ? e.getMessage() : SIGN_IN;
     // a script's request (the console sends X-Requested-With) gets no Basic challenge: the

@@ -7,6 +7,7 @@ import org.springframework.boot.autoconfigure.security.SecurityProperties;
 import org.springframework.boot.web.servlet.FilterRegistrationBean;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.core.Ordered;
 import org.springframework.http.HttpMethod;
 import org.springframework.http.HttpStatus;
 import org.springframework.security.authentication.AuthenticationManager;
@@ -121,6 +122,31 @@ class SecurityConfiguration {
   @Bean
   CsrfTokenRepository csrfTokenRepository() {
     return CookieCsrfTokenRepository.withHttpOnlyFalse();
+  }
+
+  /** The sign-in throttle in front of the Camunda webapps' own login. */
+  @Bean
+  FilterRegistrationBean<WebappLoginThrottleFilter> webappLoginThrottleFilter(
+      SignInThrottle throttle, ProblemResponses problems) {
+    FilterRegistrationBean<WebappLoginThrottleFilter> registration =
+        new FilterRegistrationBean<>(new WebappLoginThrottleFilter(throttle, problems));
+    registration.addUrlPatterns(WebappLoginThrottleFilter.LOGIN_PATHS);
+    // before the webapps' own filters, so a throttled attempt never reaches Camunda
+    registration.setOrder(Ordered.HIGHEST_PRECEDENCE + 10);
+    return registration;
+  }
+
+  /** Engine history queries that span organizations: platform administrators only. */
+  @Bean
+  FilterRegistrationBean<EngineHistoryGuard> engineHistoryGuard(
+      IdentityService identityService, ProblemResponses problems) {
+    FilterRegistrationBean<EngineHistoryGuard> registration =
+        new FilterRegistrationBean<>(new EngineHistoryGuard(identityService, problems));
+    registration.addUrlPatterns(
+        EngineHistoryGuard.ENGINE_REST, EngineHistoryGuard.WEBAPP_ENGINE_REST);
+    // after EngineRestIdentityFilter, which tells the engine who calls
+    registration.setOrder(SecurityProperties.DEFAULT_FILTER_ORDER + 3);
+    return registration;
   }
 
   @Bean

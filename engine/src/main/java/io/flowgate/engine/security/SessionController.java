@@ -18,6 +18,7 @@ import org.springframework.security.core.AuthenticationException;
 import org.springframework.security.core.context.SecurityContext;
 import org.springframework.security.core.context.SecurityContextHolder;
 import org.springframework.security.core.context.SecurityContextHolderStrategy;
+import org.springframework.security.web.authentication.WebAuthenticationDetailsSource;
 import org.springframework.security.web.context.HttpSessionSecurityContextRepository;
 import org.springframework.security.web.csrf.CsrfToken;
 import org.springframework.security.web.csrf.CsrfTokenRepository;
@@ -53,6 +54,7 @@ class SessionController {
   private final AuthenticationManager authenticationManager;
   private final CsrfTokenRepository csrfTokens;
   private final AuditLog audit;
+  private final WebAuthenticationDetailsSource details = new WebAuthenticationDetailsSource();
   private final HttpSessionSecurityContextRepository sessions =
       new HttpSessionSecurityContextRepository();
   private final SecurityContextHolderStrategy contexts =
@@ -70,10 +72,15 @@ class SessionController {
       @RequestBody SignIn body, HttpServletRequest request, HttpServletResponse response) {
     Authentication result;
     try {
-      result =
-          authenticationManager.authenticate(
-              UsernamePasswordAuthenticationToken.unauthenticated(
-                  body.username(), body.password()));
+      UsernamePasswordAuthenticationToken attempt =
+          UsernamePasswordAuthenticationToken.unauthenticated(body.username(), body.password());
+      // the client's address, for the sign-in throttle, as HTTP Basic records it
+      attempt.setDetails(details.buildDetails(request));
+      result = authenticationManager.authenticate(attempt);
+    } catch (SignInThrottled e) {
+      response.setHeader("Retry-After", Long.toString(e.retryAfterSeconds()));
+      throw new ApiProblem(
+          HttpStatus.TOO_MANY_REQUESTS, "Too many failed sign-ins", e.getMessage(), List.of());
     } catch (AuthenticationException e) {
       // the same answer for an unknown user and a wrong password
       throw new ApiProblem(HttpStatus.UNAUTHORIZED, "Unauthorized", WRONG_CREDENTIALS, List.of());

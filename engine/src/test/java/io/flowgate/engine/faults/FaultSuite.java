@@ -102,6 +102,8 @@ class FaultSuite {
     env.put("FLOWGATE_ADMIN_PASSWORD", ADMIN_PASSWORD);
     env.put("FLOWGATE_SECRET_KEY", Base64.getEncoder().encodeToString(new byte[32]));
     env.put("FLOWGATE_RUNTIME", "docker");
+    // the suite's callback receiver listens on loopback
+    env.put("FLOWGATE_CALLBACK_ALLOW", "127.0.0.1");
     env.put("FLOWGATE_INSTANCE_PORTS", FIRST_PORT + "-" + LAST_PORT);
     env.put("FLOWGATE_INSTANCE_MEMORY_MB", "256");
     env.put("FLOWGATE_TEAM_INSTANCE_QUOTA", "20");

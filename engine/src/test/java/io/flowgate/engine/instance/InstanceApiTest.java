@@ -105,6 +105,16 @@ class InstanceApiTest extends ApiTestSupport {
     Map<String, Object> callback = request("odd-callback");
     callback.put("callbackUrl", "file:///etc/passwd");
     assertProblem(post("/api/v1/instances", as(owner), callback), 400, "callbackUrl");
+    // inward addresses (the tests allow 127.0.0.1 only, for their receivers): 400, nothing sent
+    for (String inward :
+        List.of(
+            "http://169.254.169.254/latest/meta-data/", "http://10.0.0.1/", "http://127.0.0.2/")) {
+      callback.put("callbackUrl", inward);
+      assertProblem(
+          post("/api/v1/instances", as(owner), callback),
+          400,
+          "callbacks go to public addresses only unless FLOWGATE_CALLBACK_ALLOW");
+    }
     Map<String, Object> otherApplication = request("odd-application");
     otherApplication.put("application", "0000000000000000");
     assertProblem(post("/api/v1/instances", as(owner), otherApplication), 400, "application");
