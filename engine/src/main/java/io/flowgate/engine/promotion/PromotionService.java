@@ -456,6 +456,11 @@ public class PromotionService {
     variables.put("sourceStageName", promotion.sourceStageName());
     variables.put("targetStageName", promotion.targetStageName());
     variables.put("targetNames", String.join(", ", targetNames));
+    variables.put(
+        "promotionKind",
+        promotion.emergencyRollback()
+            ? "Emergency rollback of one instance to its last approved snapshot (one approval)"
+            : "Promotion of a snapshot to the next stage");
     variables.put("requestedBy", promotion.requestedBy());
     if (promotion.requestedVia() != null) {
       variables.put("requestedVia", promotion.requestedVia());
