@@ -8,7 +8,6 @@ import static org.camunda.bpm.engine.test.assertions.bpmn.BpmnAwareTests.taskSer
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import org.camunda.bpm.engine.delegate.TaskListener;
 import org.camunda.bpm.engine.impl.util.ClockUtil;
 import org.camunda.bpm.engine.runtime.ProcessInstance;
 import org.camunda.bpm.engine.task.Task;
@@ -42,15 +41,7 @@ class PipelineChangeProcessTest {
     delegates = new RecordingDelegates(BEANS);
     // what the engine's listener does, minus the table and the rules
     Mocks.register(
-        "pipelineChangeApprovalListener",
-        (TaskListener)
-            task -> {
-              String decision = (String) task.getVariable("decision");
-              decisions.add(decision);
-              if ("reject".equals(decision)) {
-                task.getExecution().setVariable("changeRejected", true);
-              }
-            });
+        "pipelineChangeApprovalListener", ApprovalListeners.recording(decisions, "changeRejected"));
   }
 
   @AfterEach

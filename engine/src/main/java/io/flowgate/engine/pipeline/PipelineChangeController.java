@@ -1,12 +1,10 @@
 package io.flowgate.engine.pipeline;
 
+import io.flowgate.engine.approval.DecisionRequest;
 import io.flowgate.engine.security.Caller;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import jakarta.validation.Valid;
-import jakarta.validation.constraints.NotNull;
-import jakarta.validation.constraints.Pattern;
-import jakarta.validation.constraints.Size;
 import java.util.List;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
@@ -21,13 +19,6 @@ import org.springframework.web.bind.annotation.RestController;
         "Changes that weaken a protected stage a promotion went into, waiting for the approvals of"
             + " a promotion into that stage")
 class PipelineChangeController {
-
-  /** {@code POST /pipeline-changes/{id}/approvals}. */
-  record DecisionRequest(
-      @NotNull(message = "is required: approve or reject")
-          @Pattern(regexp = "approve|reject", message = "must be approve or reject")
-          String decision,
-      @Size(max = 2000, message = "at most 2000 characters") String comment) {}
 
   private final PipelineChanges changes;
 

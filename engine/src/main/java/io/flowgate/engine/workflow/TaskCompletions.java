@@ -4,25 +4,56 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.camunda.bpm.engine.IdentityService;
+import org.camunda.bpm.engine.RuntimeService;
 import org.camunda.bpm.engine.TaskService;
 import org.camunda.bpm.engine.identity.Group;
 import org.camunda.bpm.engine.identity.Tenant;
+import org.camunda.bpm.engine.task.Task;
 import org.camunda.bpm.engine.variable.Variables;
 import org.springframework.stereotype.Component;
 
 /**
- * Completes a task as a person, with their groups and tenants, so that Camunda's authorizations and
- * the task's listeners see the same user as on Tasklist.
+ * Starts Flowgate's approval processes, finds their open tasks, and completes a task as a person,
+ * with their groups and tenants, so that Camunda's authorizations and the task's listeners see the
+ * same user as on Tasklist.
  */
 @Component
 public class TaskCompletions {
 
+  private final RuntimeService runtime;
   private final TaskService tasks;
   private final IdentityService identity;
 
-  TaskCompletions(TaskService tasks, IdentityService identity) {
+  TaskCompletions(RuntimeService runtime, TaskService tasks, IdentityService identity) {
+    this.runtime = runtime;
     this.tasks = tasks;
     this.identity = identity;
+  }
+
+  /** Starts one of Flowgate's own processes (no tenant) with the business key; returns its id. */
+  public String start(String processKey, String businessKey, Map<String, Object> variables) {
+    return runtime
+        .createProcessInstanceByKey(processKey)
+        .businessKey(businessKey)
+        .processDefinitionWithoutTenantId()
+        .setVariables(variables)
+        .execute()
+        .getId();
+  }
+
+  /** The active tasks of this definition key in the process, oldest first. */
+  public List<String> openTasks(String processInstanceId, String taskKey) {
+    return tasks
+        .createTaskQuery()
+        .processInstanceId(processInstanceId)
+        .taskDefinitionKey(taskKey)
+        .active()
+        .orderByTaskCreateTime()
+        .asc()
+        .list()
+        .stream()
+        .map(Task::getId)
+        .toList();
   }
 
   /** Completes the task as the user with the decision and comment as task variables. */

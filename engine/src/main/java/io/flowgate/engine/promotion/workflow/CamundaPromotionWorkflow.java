@@ -8,9 +8,6 @@ import java.util.List;
 import java.util.Map;
 import org.camunda.bpm.engine.AuthorizationException;
 import org.camunda.bpm.engine.ProcessEngineException;
-import org.camunda.bpm.engine.RuntimeService;
-import org.camunda.bpm.engine.TaskService;
-import org.camunda.bpm.engine.task.Task;
 import org.springframework.stereotype.Component;
 
 /** snapshot-promotion on Camunda: started by key, approval tasks found and completed as a user. */
@@ -20,40 +17,20 @@ class CamundaPromotionWorkflow implements PromotionWorkflow {
   static final String PROCESS = "snapshot-promotion";
   static final String APPROVAL_TASK = "approve";
 
-  private final RuntimeService runtime;
-  private final TaskService tasks;
   private final TaskCompletions completions;
 
-  CamundaPromotionWorkflow(RuntimeService runtime, TaskService tasks, TaskCompletions completions) {
-    this.runtime = runtime;
-    this.tasks = tasks;
+  CamundaPromotionWorkflow(TaskCompletions completions) {
     this.completions = completions;
   }
 
   @Override
   public String start(Promotion promotion, Map<String, Object> variables) {
-    return runtime
-        .createProcessInstanceByKey(PROCESS)
-        .businessKey(promotion.id())
-        .processDefinitionWithoutTenantId()
-        .setVariables(variables)
-        .execute()
-        .getId();
+    return completions.start(PROCESS, promotion.id(), variables);
   }
 
   @Override
   public List<String> openTasks(String processInstanceId) {
-    return tasks
-        .createTaskQuery()
-        .processInstanceId(processInstanceId)
-        .taskDefinitionKey(APPROVAL_TASK)
-        .active()
-        .orderByTaskCreateTime()
-        .asc()
-        .list()
-        .stream()
-        .map(Task::getId)
-        .toList();
+    return completions.openTasks(processInstanceId, APPROVAL_TASK);
   }
 
   @Override
