@@ -11,7 +11,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.camunda.bpm.engine.delegate.JavaDelegate;
-import org.camunda.bpm.engine.delegate.TaskListener;
 import org.camunda.bpm.engine.impl.util.ClockUtil;
 import org.camunda.bpm.engine.runtime.ProcessInstance;
 import org.camunda.bpm.engine.task.Task;
@@ -83,15 +82,7 @@ class SnapshotPromotionProcessTest {
     Mocks.register("startPromotionRollouts", (JavaDelegate) execution -> {});
     Mocks.register("promotionRollouts", new Rollouts(List.of()));
     Mocks.register(
-        "promotionApprovalListener",
-        (TaskListener)
-            task -> {
-              String decision = (String) task.getVariable("decision");
-              decisions.add(decision);
-              if ("reject".equals(decision)) {
-                task.getExecution().setVariable("promotionRejected", true);
-              }
-            });
+        "promotionApprovalListener", ApprovalListeners.recording(decisions, "promotionRejected"));
   }
 
   @AfterEach

@@ -6,7 +6,6 @@ import io.swagger.v3.oas.annotations.tags.Tag;
 import jakarta.validation.Valid;
 import java.net.URI;
 import java.util.List;
-import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.DeleteMapping;
@@ -15,7 +14,6 @@ import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.PutMapping;
 import org.springframework.web.bind.annotation.RequestBody;
-import org.springframework.web.bind.annotation.ResponseStatus;
 import org.springframework.web.bind.annotation.RestController;
 
 @RestController
@@ -62,16 +60,34 @@ class PipelineController {
       summary = "Replace a pipeline's name and stages",
       description =
           "The same body as the create. A stage given with its id keeps that id, stages without"
-              + " an id are new, and stages left out are deleted.")
-  Pipeline update(
+              + " an id are new, and stages left out are deleted. A change that weakens a"
+              + " protected stage a promotion went into (unprotect it, another approver group,"
+              + " targets leaving or joining, a stage after it, its removal) answers 202 with a"
+              + " pipeline change that waits for the approvals of a promotion into that stage.")
+  ResponseEntity<Object> update(
       Caller caller, @PathVariable String id, @Valid @RequestBody PipelineRequest body) {
-    return pipelines.update(caller, id, body);
+    return switch (pipelines.update(caller, id, body)) {
+      case PipelineService.Edit.Done done -> ResponseEntity.ok(done.pipeline());
+      case PipelineService.Edit.AwaitingApproval waiting -> accepted(waiting.change());
+    };
   }
 
   @DeleteMapping("/api/v1/pipelines/{id}")
-  @ResponseStatus(HttpStatus.NO_CONTENT)
-  @Operation(summary = "Delete a pipeline with its stages")
-  void delete(Caller caller, @PathVariable String id) {
-    pipelines.delete(caller, id);
+  @Operation(
+      summary = "Delete a pipeline with its stages",
+      description =
+          "204 when deleted; 202 with a pipeline change when the pipeline has a bound protected"
+              + " stage: its deletion then waits for the approvals of a promotion into that stage.")
+  ResponseEntity<Object> delete(Caller caller, @PathVariable String id) {
+    return pipelines
+        .delete(caller, id)
+        .map(PipelineController::accepted)
+        .orElseGet(() -> ResponseEntity.noContent().build());
+  }
+
+  private static ResponseEntity<Object> accepted(PipelineChangeView change) {
+    return ResponseEntity.accepted()
+        .location(URI.create("/api/v1/pipeline-changes/" + change.id()))
+        .body(change);
   }
 }

@@ -1,5 +1,6 @@
 package io.flowgate.engine.pipeline;
 
+import com.fasterxml.jackson.core.type.TypeReference;
 import io.flowgate.engine.application.Application;
 import io.flowgate.engine.application.ApplicationService;
 import io.flowgate.engine.audit.AuditEvent;
@@ -61,6 +62,7 @@ public class PipelineService {
   private final CamundaIdentity camunda;
   private final AuditLog audit;
   private final Clock clock;
+  private final PipelineChanges changes;
 
   private final TransactionTemplate ownTransaction;
 
@@ -72,7 +74,9 @@ public class PipelineService {
       CamundaIdentity camunda,
       AuditLog audit,
       Clock clock,
-      PlatformTransactionManager transactions) {
+      PlatformTransactionManager transactions,
+      PipelineChanges changes) {
+    this.changes = changes;
     this.ownTransaction = new TransactionTemplate(transactions);
     this.ownTransaction.setPropagationBehavior(TransactionDefinition.PROPAGATION_REQUIRES_NEW);
     this.pipelines = pipelines;
@@ -130,31 +134,45 @@ public class PipelineService {
     return pipeline;
   }
 
+  /** What a PUT or DELETE did: done at once, or waiting for approvals as a pipeline change. */
+  public sealed interface Edit {
+    record Done(Pipeline pipeline) implements Edit {}
+
+    record AwaitingApproval(PipelineChangeView change) implements Edit {}
+  }
+
   /**
    * Replaces the pipeline's name and stages. Stages given with their id keep it (promotions refer
-   * to stages by id), stages without one are new, stages left out are deleted with their targets.
+   * to stages by id), stages without one are new, stages left out are deleted with their targets. A
+   * change that weakens a bound protected stage is not made: it becomes a pipeline change that
+   * waits for the approvals a promotion into that stage needs.
    */
   @Transactional
-  public Pipeline update(Caller caller, String id, PipelineRequest request) {
+  public Edit update(Caller caller, String id, PipelineRequest request) {
     Team team =
         require(caller, pipelines.find(id).orElseThrow(() -> notFound(id)), TeamAction.WRITE);
     Pipeline before = pipelines.lock(id).orElseThrow(() -> notFound(id));
     Application application = applications.get(caller, before.applicationId());
     Draft draft = validate(request, team, application, before);
     if (unchanged(before, draft)) {
-      return before;
+      return new Edit.Done(before);
     }
     requireProtectedTargetsOwnStage(caller, before, team, application, draft.stages());
-    List<String> weakenings =
-        ProtectedStageChanges.weakenings(
-            before, draft.stages(), pipelines.stagesPromotedInto(before.id()));
-    if (!weakenings.isEmpty()) {
-      throw refuseWeakening(caller, before, "change", weakenings);
-    }
     if (pipelines.nameTaken(application.id(), draft.name(), before.id())) {
       throw nameTaken(draft.name());
     }
-    pipelines.update(before.id(), draft.name(), now(), caller.actor());
+    List<ProtectedStageChanges.Weakening> weakenings =
+        ProtectedStageChanges.weakenings(
+            before, draft.stages(), pipelines.stagesPromotedInto(before.id()));
+    if (!weakenings.isEmpty()) {
+      return new Edit.AwaitingApproval(
+          changes.request(caller, before, PipelineChange.CHANGE, draft.toJson(), weakenings));
+    }
+    return new Edit.Done(store(caller.actor(), before, draft));
+  }
+
+  private Pipeline store(String actor, Pipeline before, Draft draft) {
+    pipelines.update(before.id(), draft.name(), now(), actor);
     pipelines.replaceStages(before.id(), draft.stages());
     Pipeline after = pipelines.find(before.id()).orElseThrow();
     Map<String, Object> details = new LinkedHashMap<>();
@@ -165,25 +183,79 @@ public class PipelineService {
     details.put("stagesBefore", before.stages().stream().map(PipelineStage::name).toList());
     details.put("stagesAfter", after.stages().stream().map(PipelineStage::name).toList());
     details.put("stages", stageDetails(after));
-    audit.record(event(caller, "pipeline.changed", after, details));
+    audit.record(event(actor, "pipeline.changed", after, details));
     return after;
   }
 
+  /**
+   * Deletes the pipeline, or files its deletion as a pipeline change when that removes a bound
+   * protected stage.
+   */
   @Transactional
-  public void delete(Caller caller, String id) {
+  public Optional<PipelineChangeView> delete(Caller caller, String id) {
     require(caller, pipelines.find(id).orElseThrow(() -> notFound(id)), TeamAction.WRITE);
     Pipeline pipeline = pipelines.lock(id).orElseThrow(() -> notFound(id));
-    if (ProtectedStageChanges.hasBoundStage(
-        pipeline, pipelines.stagesPromotedInto(pipeline.id()))) {
-      throw refuseWeakening(
-          caller, pipeline, "delete", List.of("its protected stages cannot be removed"));
+    List<ProtectedStageChanges.Weakening> weakenings =
+        ProtectedStageChanges.ofDeletion(pipeline, pipelines.stagesPromotedInto(pipeline.id()));
+    if (!weakenings.isEmpty()) {
+      return Optional.of(
+          changes.request(caller, pipeline, PipelineChange.DELETE, null, weakenings));
     }
+    remove(caller.actor(), pipeline);
+    return Optional.empty();
+  }
+
+  private void remove(String actor, Pipeline pipeline) {
     pipelines.delete(pipeline.id());
     Map<String, Object> details = new LinkedHashMap<>();
     details.put("name", pipeline.name());
     details.put("applicationId", pipeline.applicationId());
     details.put("stages", pipeline.stages().stream().map(PipelineStage::name).toList());
-    audit.record(event(caller, "pipeline.deleted", pipeline, details));
+    audit.record(event(actor, "pipeline.deleted", pipeline, details));
+  }
+
+  /**
+   * Makes an approved pipeline change, if the pipeline is still the one it was approved for.
+   *
+   * @return why it cannot be made, or empty when it was
+   */
+  @Transactional
+  Optional<String> applyChange(PipelineChange change) {
+    Optional<Pipeline> locked = pipelines.lock(change.pipelineId());
+    if (locked.isEmpty()) {
+      return Optional.of("the pipeline no longer exists");
+    }
+    Pipeline before = locked.get();
+    if (!before.updatedAt().equals(change.pipelineUpdatedAt())) {
+      return Optional.of(
+          "the pipeline changed since the change was requested (by "
+              + before.updatedBy()
+              + " at "
+              + before.updatedAt()
+              + "); request it again");
+    }
+    String actor = "pipeline-change:" + change.id();
+    if (PipelineChange.DELETE.equals(change.kind())) {
+      remove(actor, before);
+      return Optional.empty();
+    }
+    Draft draft = Draft.fromJson(change.requested());
+    Set<String> targets = new HashSet<>();
+    draft.stages().forEach(stage -> targets.addAll(stage.instances()));
+    if (pipelines.instances(targets).size() != targets.size()) {
+      return Optional.of("an instance the change names no longer exists; request it again");
+    }
+    List<String> clashes = clashes(before, draft.stages());
+    if (!clashes.isEmpty()) {
+      return Optional.of(String.join("; ", clashes));
+    }
+    store(actor, before, draft);
+    return Optional.empty();
+  }
+
+  /** The pipeline's change awaiting approval, if any: promotions into the pipeline wait for it. */
+  public Optional<String> openChange(String pipelineId) {
+    return changes.openOf(pipelineId).map(PipelineChange::id);
   }
 
   /** The pipeline without access checks, for the engine's own work (promotion processes). */
@@ -207,7 +279,49 @@ public class PipelineService {
   }
 
   /** A request after validation: the sanitized name and the stages as they will be stored. */
-  private record Draft(String name, List<StageRow> stages) {}
+  private record Draft(String name, List<StageRow> stages) {
+
+    /** The draft as a pipeline change keeps it until it is approved. */
+    String toJson() {
+      List<Map<String, Object>> rows = new ArrayList<>();
+      for (StageRow stage : stages) {
+        Map<String, Object> row = new LinkedHashMap<>();
+        row.put("id", stage.id());
+        row.put("position", stage.position());
+        row.put("name", stage.name());
+        row.put("action", stage.action().value());
+        row.put("protected", stage.isProtected());
+        row.put("approverGroup", stage.approverGroup());
+        row.put("instances", stage.instances());
+        row.put("deviceGroups", stage.deviceGroups());
+        rows.add(row);
+      }
+      Map<String, Object> draft = new LinkedHashMap<>();
+      draft.put("name", name);
+      draft.put("stages", rows);
+      return PipelineChangeRepository.write(draft);
+    }
+
+    @SuppressWarnings("unchecked")
+    static Draft fromJson(String json) {
+      Map<String, Object> draft =
+          PipelineChangeRepository.read(json, new TypeReference<Map<String, Object>>() {});
+      List<StageRow> rows = new ArrayList<>();
+      for (Map<String, Object> row : (List<Map<String, Object>>) draft.get("stages")) {
+        rows.add(
+            new StageRow(
+                (String) row.get("id"),
+                ((Number) row.get("position")).intValue(),
+                (String) row.get("name"),
+                StageAction.of((String) row.get("action")),
+                (Boolean) row.get("protected"),
+                (String) row.get("approverGroup"),
+                (List<String>) row.get("instances"),
+                (List<String>) row.get("deviceGroups")));
+      }
+      return new Draft((String) draft.get("name"), rows);
+    }
+  }
 
   /**
    * Checks the whole request and reports every wrong field at once. {@code existing} is the
@@ -496,6 +610,32 @@ public class PipelineService {
    */
   private void requireProtectedTargetsOwnStage(
       Caller caller, Pipeline pipeline, Team team, Application application, List<StageRow> stages) {
+    List<String> clashes = clashes(pipeline, stages);
+    if (clashes.isEmpty()) {
+      return;
+    }
+    if (pipeline != null) {
+      throw refuseWeakening(caller, pipeline, "change", clashes);
+    }
+    throw refuseWeakening(
+        caller,
+        new AuditEvent(
+            caller.actor(),
+            "pipeline.change-refused",
+            "application",
+            application.id(),
+            team.organizationId(),
+            team.id(),
+            Map.of("change", "create a pipeline", "refused", clashes)),
+        clashes);
+  }
+
+  /**
+   * Targets of these stages that a stage of another pipeline shares while either stage is
+   * protected, in words. Checked again when an approved change is applied: another pipeline may
+   * have taken a target meanwhile.
+   */
+  private List<String> clashes(Pipeline pipeline, List<StageRow> stages) {
     Map<String, Boolean> protectedTarget = new HashMap<>();
     for (StageRow stage : stages) {
       for (String target : stage.instances()) {
@@ -519,23 +659,7 @@ public class PipelineService {
                 + "' too, and a target of a protected stage belongs to that stage alone");
       }
     }
-    if (clashes.isEmpty()) {
-      return;
-    }
-    if (pipeline != null) {
-      throw refuseWeakening(caller, pipeline, "change", clashes);
-    }
-    throw refuseWeakening(
-        caller,
-        new AuditEvent(
-            caller.actor(),
-            "pipeline.change-refused",
-            "application",
-            application.id(),
-            team.organizationId(),
-            team.id(),
-            Map.of("change", "create a pipeline", "refused", clashes)),
-        clashes);
+    return clashes;
   }
 
   /**
@@ -595,8 +719,13 @@ public class PipelineService {
 
   private static AuditEvent event(
       Caller caller, String action, Pipeline pipeline, Map<String, Object> details) {
+    return event(caller.actor(), action, pipeline, details);
+  }
+
+  private static AuditEvent event(
+      String actor, String action, Pipeline pipeline, Map<String, Object> details) {
     return new AuditEvent(
-        caller.actor(),
+        actor,
         action,
         "pipeline",
         pipeline.id(),

@@ -13,8 +13,9 @@ import java.util.stream.Collectors;
 /**
  * What a change of a pipeline would weaken in its bound protected stages. A protected stage binds
  * the people who edit its pipeline as much as anyone once a promotion into it has completed or is
- * under way (before that it is being set up, and nothing approved runs on its targets): it may not
- * be removed or unprotected, get another approver group, lose or gain instances or device groups (a
+ * under way (before that it is being set up, and nothing approved runs on its targets): without the
+ * approvals of a promotion into it (a pipeline change, {@link PipelineChanges}) it may not be
+ * removed or unprotected, get another approver group, lose or gain instances or device groups (a
  * new target would run unapproved flows as part of production), or get stages after it (which would
  * make it no longer the last stage, whose promotions the approval policy treats strictly). Renaming
  * it, changing its action, protecting more stages and changing stages before it weaken nothing.
@@ -23,46 +24,46 @@ final class ProtectedStageChanges {
 
   private ProtectedStageChanges() {}
 
-  /** Each weakening in words, empty when the change weakens no protected stage. */
-  static List<String> weakenings(Pipeline before, List<StageRow> after, Set<String> bound) {
+  /** One weakening of a bound protected stage, in words. */
+  record Weakening(PipelineStage stage, String text) {}
+
+  /** Each weakening, empty when the change weakens no protected stage. */
+  static List<Weakening> weakenings(Pipeline before, List<StageRow> after, Set<String> bound) {
     String teamApprovers = CamundaIdentity.teamApproversGroup(before.teamId());
     Map<String, StageRow> next =
         after.stream().collect(Collectors.toMap(StageRow::id, Function.identity()));
-    List<String> found = new ArrayList<>();
+    List<Weakening> weakenings = new ArrayList<>();
     for (PipelineStage stage : before.stages()) {
       if (!stage.isProtected() || !bound.contains(stage.id())) {
         continue;
       }
+      List<String> found = new ArrayList<>();
       String name = "protected stage '" + stage.name() + "'";
       StageRow changed = next.get(stage.id());
       if (changed == null) {
-        found.add(name + " cannot be removed");
+        weakenings.add(new Weakening(stage, name + " is removed"));
         continue;
       }
       if (!changed.isProtected()) {
-        found.add(name + " cannot be unprotected");
+        found.add(name + " is unprotected");
       }
       String group = changed.approverGroup() == null ? teamApprovers : changed.approverGroup();
       if (!group.equals(stage.approverGroup())) {
-        found.add(name + " keeps its approver group " + stage.approverGroup());
+        found.add(name + " gets another approver group than " + stage.approverGroup());
       }
       List<String> leaving = missing(stage.instances(), changed.instances());
       if (!leaving.isEmpty()) {
-        found.add(name + " keeps its instances (leaving: " + String.join(", ", leaving) + ")");
+        found.add(name + " loses instances (leaving: " + String.join(", ", leaving) + ")");
       }
       List<String> groupsLeaving = missing(stage.deviceGroups(), changed.deviceGroups());
       if (!groupsLeaving.isEmpty()) {
         found.add(
-            name + " keeps its device groups (leaving: " + String.join(", ", groupsLeaving) + ")");
+            name + " loses device groups (leaving: " + String.join(", ", groupsLeaving) + ")");
       }
       List<String> joining = missing(changed.instances(), stage.instances());
       joining.addAll(missing(changed.deviceGroups(), stage.deviceGroups()));
       if (!joining.isEmpty()) {
-        found.add(
-            name
-                + " takes no new targets without a promotion's approvals (joining: "
-                + String.join(", ", joining)
-                + ")");
+        found.add(name + " gets new targets (joining: " + String.join(", ", joining) + ")");
       }
       Set<String> laterBefore = new HashSet<>();
       before.stages().stream()
@@ -70,15 +71,18 @@ final class ProtectedStageChanges {
           .forEach(other -> laterBefore.add(other.id()));
       after.stream()
           .filter(row -> row.position() > changed.position() && !laterBefore.contains(row.id()))
-          .forEach(row -> found.add("stage '" + row.name() + "' cannot come after " + name));
+          .forEach(row -> found.add("stage '" + row.name() + "' comes after " + name));
+      found.forEach(text -> weakenings.add(new Weakening(stage, text)));
     }
-    return found;
+    return weakenings;
   }
 
-  /** Whether the pipeline has a bound protected stage, which its deletion would remove. */
-  static boolean hasBoundStage(Pipeline pipeline, Set<String> bound) {
+  /** A deletion of the pipeline: the removal of each of its bound protected stages. */
+  static List<Weakening> ofDeletion(Pipeline pipeline, Set<String> bound) {
     return pipeline.stages().stream()
-        .anyMatch(stage -> stage.isProtected() && bound.contains(stage.id()));
+        .filter(stage -> stage.isProtected() && bound.contains(stage.id()))
+        .map(stage -> new Weakening(stage, "protected stage '" + stage.name() + "' is removed"))
+        .toList();
   }
 
   private static List<String> missing(List<String> before, List<String> after) {

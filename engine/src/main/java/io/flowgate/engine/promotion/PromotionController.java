@@ -1,9 +1,8 @@
 package io.flowgate.engine.promotion;
 
+import io.flowgate.engine.approval.DecisionRequest;
 import io.flowgate.engine.security.Caller;
 import jakarta.validation.Valid;
-import jakarta.validation.constraints.NotNull;
-import jakarta.validation.constraints.Pattern;
 import jakarta.validation.constraints.Size;
 import java.net.URI;
 import java.util.List;
@@ -22,13 +21,6 @@ class PromotionController {
       String snapshotId,
       @Size(max = 2000, message = "at most 2000 characters") String comment,
       @Size(max = 2000, message = "at most 2000 characters") String callbackUrl) {}
-
-  /** {@code POST /promotions/{id}/approvals}. */
-  record DecisionRequest(
-      @NotNull(message = "is required: approve or reject")
-          @Pattern(regexp = "approve|reject", message = "must be approve or reject")
-          String decision,
-      @Size(max = 2000, message = "at most 2000 characters") String comment) {}
 
   /** {@code POST /instances/{id}/actions/emergency-rollback}. */
   record EmergencyRollbackRequest(

@@ -1,5 +1,6 @@
 package io.flowgate.engine.promotion;
 
+import io.flowgate.engine.approval.FourEyes;
 import io.flowgate.engine.audit.AuditEvent;
 import io.flowgate.engine.audit.AuditLog;
 import io.flowgate.engine.callback.CallbackUrls;
@@ -112,6 +113,17 @@ public class PromotionService {
               + target.name()
               + "' has no instances or device groups to deploy to; add one to the stage");
     }
+    pipelines
+        .openChange(pipeline.id())
+        .ifPresent(
+            change -> {
+              // the stage the change weakens must not take flows while its approvers decide on it
+              throw ApiProblem.conflict(
+                  "Pipeline change "
+                      + change
+                      + " awaits approval; promotions into the pipeline wait until it is decided"
+                      + " or expires");
+            });
     String requestedSnapshot = requestedSnapshot(caller, pipeline, source, snapshotId);
     return begin(
         caller,
@@ -396,16 +408,16 @@ public class PromotionService {
         promotions.approvals(p.id()).stream()
             .map(
                 a -> {
-                  Optional<FourEyesRules.ApproverGrant> grant =
+                  Optional<FourEyes.ApproverGrant> grant =
                       rules.grantOf(a.approver(), p.approverGroup(), p.organizationId());
                   return new PromotionView.Decision(
                       a.approver(),
                       a.decision(),
                       a.comment(),
                       a.decidedAt(),
-                      grant.map(FourEyesRules.ApproverGrant::since).orElse(null),
-                      grant.map(FourEyesRules.ApproverGrant::grantedBy).orElse(null),
-                      grant.map(FourEyesRules.ApproverGrant::confirmedBy).orElse(null));
+                      grant.map(FourEyes.ApproverGrant::since).orElse(null),
+                      grant.map(FourEyes.ApproverGrant::grantedBy).orElse(null),
+                      grant.map(FourEyes.ApproverGrant::confirmedBy).orElse(null));
                 })
             .toList();
     List<PromotionView.Target> targets =

@@ -18,8 +18,23 @@ public final class BypassRoutes {
 
   private BypassRoutes() {}
 
-  /** One way in: what it is, and the request it sends. */
-  public record Route(String name, String method, String path, Object body) {}
+  /**
+   * One way in: what it is, and the request it sends.
+   *
+   * @param weakens whether it is a change of the protected stage itself, which is not refused but
+   *     waits for the approvals of a promotion into the stage (202, nothing changed yet)
+   */
+  public record Route(String name, String method, String path, Object body, boolean weakens) {
+
+    Route(String name, String method, String path, Object body) {
+      this(name, method, path, body, false);
+    }
+
+    /** A change of the protected stage: it waits for approvals instead of being refused. */
+    static Route weakening(String name, String method, String path, Object body) {
+      return new Route(name, method, path, body, true);
+    }
+  }
 
   /**
    * What the routes aim at.
@@ -75,15 +90,16 @@ public final class BypassRoutes {
         // the editor of a protected instance reads only: see the bypass suites and
         // EditorLoginApiTest
         new Route("delete instance", "DELETE", instance, null),
-        new Route("unprotect", "PUT", pipeline, edited(s, prod -> prod.put("protected", false))),
-        new Route(
+        Route.weakening(
+            "unprotect", "PUT", pipeline, edited(s, prod -> prod.put("protected", false))),
+        Route.weakening(
             "other approvers",
             "PUT",
             pipeline,
             edited(s, prod -> prod.put("approverGroup", s.otherTeamApprovers()))),
-        new Route(
+        Route.weakening(
             "instance out", "PUT", pipeline, edited(s, prod -> prod.put("instances", List.of()))),
-        new Route(
+        Route.weakening(
             "instance joins",
             "PUT",
             pipeline,
@@ -105,14 +121,14 @@ public final class BypassRoutes {
                         "action",
                         "create_snapshot"),
                     body("name", "prod", "instances", List.of(s.prod()), "action", "use_latest")))),
-        new Route(
+        Route.weakening(
             "device group out",
             "PUT",
             pipeline,
             edited(s, prod -> prod.put("deviceGroups", List.of()))),
-        new Route("stage after", "PUT", pipeline, withStageAfter(s)),
-        new Route("stage removed", "PUT", pipeline, onlyDev(s)),
-        new Route("delete pipeline", "DELETE", pipeline, null),
+        Route.weakening("stage after", "PUT", pipeline, withStageAfter(s)),
+        Route.weakening("stage removed", "PUT", pipeline, onlyDev(s)),
+        Route.weakening("delete pipeline", "DELETE", pipeline, null),
         new Route("device target", "PUT", device + "/target", deploy),
         new Route("device settings", "PUT", device + "/settings", body("env", List.of(line2()))),
         new Route(
