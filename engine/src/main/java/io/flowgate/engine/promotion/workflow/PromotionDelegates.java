@@ -14,6 +14,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.BiConsumer;
+import java.util.function.Function;
 import org.camunda.bpm.engine.delegate.BpmnError;
 import org.camunda.bpm.engine.delegate.DelegateExecution;
 import org.camunda.bpm.engine.delegate.JavaDelegate;
@@ -171,42 +172,22 @@ class PromotionDelegates {
 
   @Bean
   JavaDelegate markPromotionRejected(PromotionSteps steps, FlowgateModels models) {
-    return own(
-        models,
-        steps,
-        execution ->
-            steps.markEnded(
-                promotionId(execution),
-                execution.getProcessInstanceId(),
-                PromotionState.REJECTED,
-                steps.rejection(promotionId(execution))));
+    return ended(models, steps, PromotionState.REJECTED, e -> steps.rejection(promotionId(e)));
   }
 
   @Bean
   JavaDelegate markPromotionExpired(PromotionSteps steps, FlowgateModels models) {
-    return own(
+    return ended(
         models,
         steps,
-        execution ->
-            steps.markEnded(
-                promotionId(execution),
-                execution.getProcessInstanceId(),
-                PromotionState.EXPIRED,
-                "Not enough approvals before the approval expired"));
+        PromotionState.EXPIRED,
+        e -> "Not enough approvals before the approval expired");
   }
 
   /** A promotion that could not start, or whose approvals were missing at the deploy gate. */
   @Bean
   JavaDelegate markPromotionFailed(PromotionSteps steps, FlowgateModels models) {
-    return own(
-        models,
-        steps,
-        execution ->
-            steps.markEnded(
-                promotionId(execution),
-                execution.getProcessInstanceId(),
-                PromotionState.FAILED,
-                reason(execution)));
+    return ended(models, steps, PromotionState.FAILED, PromotionDelegates::reason);
   }
 
   /** POSTs the promotion's outcome to the requester's callback URL, if one was given. */
@@ -244,6 +225,23 @@ class PromotionDelegates {
           callbacks.send(
               view.teamId(), url.toString(), CallbackSender.deliveryId(execution), payload);
         });
+  }
+
+  /** Ends the promotion in the state, for the reason the execution gives. */
+  private static JavaDelegate ended(
+      FlowgateModels models,
+      PromotionSteps steps,
+      PromotionState state,
+      Function<DelegateExecution, String> reason) {
+    return own(
+        models,
+        steps,
+        execution ->
+            steps.markEnded(
+                promotionId(execution),
+                execution.getProcessInstanceId(),
+                state,
+                reason.apply(execution)));
   }
 
   /**
