@@ -17,6 +17,7 @@ import java.time.Clock;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -126,8 +127,12 @@ public class DeviceGroupService {
     if (!EffectiveSettings.envJson(env).equals(before.envJson())) {
       checkUnprotected(caller, before, "change its env");
     }
-    if (!members.containsAll(devices.membersOf(before.id()))) {
+    List<String> current = devices.membersOf(before.id());
+    if (!members.containsAll(current)) {
       checkUnprotected(caller, before, "remove devices from it");
+    }
+    if (joinsWithItsOwn(members, current)) {
+      checkUnprotected(caller, before, "add a device with a snapshot or settings of its own");
     }
     groups.update(before.id(), name, EffectiveSettings.envJson(env), now(), caller.actor());
     List<String> left = groups.replaceMembers(before.id(), members);
@@ -156,6 +161,31 @@ public class DeviceGroupService {
     groups.delete(row.id());
     deviceService.recomputeSettings(left);
     audit.record(event(caller, "device-group.deleted", group, details(group)));
+  }
+
+  /**
+   * Whether a device joining the group brings what the members do not share: a target snapshot of
+   * its own, its own env or a Node-RED version pin. In a protected group it would run that as part
+   * of production, unapproved.
+   */
+  private boolean joinsWithItsOwn(Set<String> members, List<String> current) {
+    Set<String> targets = new HashSet<>();
+    for (String member : current) {
+      devices.find(member).map(DeviceRow::targetSnapshotId).ifPresent(targets::add);
+    }
+    for (String joining : members) {
+      if (current.contains(joining)) {
+        continue;
+      }
+      DeviceRow device = devices.find(joining).orElse(null);
+      if (device != null
+          && ((device.targetSnapshotId() != null && !targets.contains(device.targetSnapshotId()))
+              || !EffectiveSettings.parseEnv(device.envJson()).isEmpty()
+              || device.nodeRedVersionPin() != null)) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /**

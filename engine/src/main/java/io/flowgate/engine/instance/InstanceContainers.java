@@ -12,6 +12,7 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.springframework.core.env.Environment;
+import org.springframework.security.crypto.bcrypt.BCryptPasswordEncoder;
 import org.springframework.stereotype.Component;
 
 /**
@@ -149,6 +150,20 @@ class InstanceContainers {
               + e.getMessage(),
           e);
     }
+  }
+
+  /** A new password for Flowgate's own Node-RED user: sealed for Flowgate, hashed for Node-RED. */
+  record EditorSecret(String sealedPassword, String passwordHash) {
+    @Override
+    public String toString() {
+      return "EditorSecret[hidden]";
+    }
+  }
+
+  EditorSecret newEditorSecret() {
+    String password = SecretBox.randomHex(16);
+    return new EditorSecret(
+        secrets.encrypt(password), new BCryptPasswordEncoder(10).encode(password));
   }
 
   String editorPassword(InstanceRow instance) {

@@ -215,9 +215,12 @@ class InstanceRepository {
         .optional();
   }
 
-  void setEditorUser(String id, String editorUser) {
-    jdbc.sql("update flowgate.instance set editor_user = ? where id = ?")
-        .params(editorUser, id)
+  /** Flowgate's own Node-RED login of the instance: its user, sealed password and bcrypt hash. */
+  void setEditorLogin(String id, String editorUser, String sealedPassword, String passwordHash) {
+    jdbc.sql(
+            "update flowgate.instance set editor_user = ?, editor_password = ?,"
+                + " editor_password_hash = ? where id = ?")
+        .params(editorUser, sealedPassword, passwordHash, id)
         .update();
   }
 

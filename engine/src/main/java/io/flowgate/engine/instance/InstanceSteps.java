@@ -116,8 +116,11 @@ public class InstanceSteps {
     if (!EditorLogins.FLOWGATE_USER.equals(instance.editorUser())
         && runtime.inspect(instance.containerName()).isEmpty()) {
       // An instance made before personal editor logins: its Node-RED user could be a person's
-      // name. Renamed only when a container is really made now, so that row and container agree.
-      instances.setEditorUser(instanceId, EditorLogins.FLOWGATE_USER);
+      // name, and its password was handed to people. Renamed with a new password only when a
+      // container is really made now, so that row and container agree.
+      InstanceContainers.EditorSecret secret = containers.newEditorSecret();
+      instances.setEditorLogin(
+          instanceId, EditorLogins.FLOWGATE_USER, secret.sealedPassword(), secret.passwordHash());
       instance = require(instanceId);
     }
     if (instance.port() == null) {

@@ -50,6 +50,37 @@ class PipelineRepository {
       List<String> instances,
       List<String> deviceGroups) {}
 
+  /**
+   * The names of the given instances whose Node-RED login is still the one of before personal
+   * editor logins (any user but Flowgate's own, {@code flowgate:system}, see EditorLogins).
+   */
+  List<String> instancesWithSharedEditorLogin(Collection<String> instanceIds) {
+    if (instanceIds.isEmpty()) {
+      return List.of();
+    }
+    return jdbc.sql(
+            "select name from flowgate.instance where id = any(?)"
+                + " and editor_user <> 'flowgate:system' order by name")
+        .param(instanceIds.toArray(String[]::new))
+        .query(String.class)
+        .list();
+  }
+
+  /** The lock every write of stage targets takes, so that the checks above see each other's. */
+  private static final long STAGE_TARGETS_LOCK = 0x666c6f7767617465L;
+
+  /**
+   * Serializes writes of pipeline stages until the transaction ends: whether a target of a
+   * protected stage is also another pipeline's is read from other pipelines' rows, which a
+   * concurrent write could change between that read and this write.
+   */
+  void lockStageTargets() {
+    jdbc.sql("select pg_advisory_xact_lock(?)")
+        .param(STAGE_TARGETS_LOCK)
+        .query((rs, row) -> row)
+        .list();
+  }
+
   /** A stage of another pipeline that targets one of the given instances or device groups. */
   record OtherStage(String targetId, String pipelineName, String stageName, boolean isProtected) {}
 

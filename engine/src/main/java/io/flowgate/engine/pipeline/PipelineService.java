@@ -93,7 +93,9 @@ public class PipelineService {
     Application application = applications.get(caller, applicationId);
     Team team = teams.get(caller, application.teamId(), TeamAction.WRITE);
     Draft draft = validate(request, team, application, null);
+    pipelines.lockStageTargets();
     requireProtectedTargetsOwnStage(caller, null, team, application, draft.stages());
+    requireNoSharedEditorLogin(draft.stages());
     if (pipelines.nameTaken(application.id(), draft.name(), null)) {
       throw nameTaken(draft.name());
     }
@@ -157,7 +159,9 @@ public class PipelineService {
     if (unchanged(before, draft)) {
       return new Edit.Done(before);
     }
+    pipelines.lockStageTargets();
     requireProtectedTargetsOwnStage(caller, before, team, application, draft.stages());
+    requireNoSharedEditorLogin(draft.stages());
     if (pipelines.nameTaken(application.id(), draft.name(), before.id())) {
       throw nameTaken(draft.name());
     }
@@ -240,6 +244,7 @@ public class PipelineService {
       return Optional.empty();
     }
     Draft draft = Draft.fromJson(change.requested());
+    pipelines.lockStageTargets();
     Set<String> targets = new HashSet<>();
     draft.stages().forEach(stage -> targets.addAll(stage.instances()));
     if (pipelines.instances(targets).size() != targets.size()) {
@@ -601,6 +606,28 @@ public class PipelineService {
       }
     }
     return true;
+  }
+
+  /**
+   * An instance made before personal editor logins still has the Node-RED login that was handed to
+   * people: it is protected only once its container was made again with a new login of Flowgate's
+   * own (decision record 13), else whoever kept that login could write to production.
+   */
+  private void requireNoSharedEditorLogin(List<StageRow> stages) {
+    List<String> instances =
+        stages.stream()
+            .filter(StageRow::isProtected)
+            .flatMap(stage -> stage.instances().stream())
+            .toList();
+    List<String> shared = pipelines.instancesWithSharedEditorLogin(instances);
+    if (!shared.isEmpty()) {
+      throw ApiProblem.conflict(
+          "Instance(s) "
+              + String.join(", ", shared)
+              + " still have the editor login of before personal logins: suspend and start each"
+              + " (POST /api/v1/instances/<id>/actions/suspend, then .../start) so that it gets a"
+              + " login of Flowgate's own, then protect the stage");
+    }
   }
 
   /**

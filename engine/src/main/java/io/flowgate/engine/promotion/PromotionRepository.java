@@ -72,13 +72,15 @@ class PromotionRepository {
   }
 
   /**
-   * The snapshot that the latest completed promotion (of either kind) into one of the instance's
-   * stages brought it, other than the one it runs now: where an emergency rollback goes back to.
+   * The snapshot that the latest completed promotion into a protected stage, with two approvals,
+   * brought the instance, other than the one it runs now: where an emergency rollback goes back to
+   * (never to what an open stage, or another emergency rollback, put there).
    */
   Optional<String> lastApprovedSnapshot(String instanceId, String runningSnapshotId) {
     return jdbc.sql(
             "select p.snapshot_id from flowgate.promotion p join flowgate.promotion_target t"
                 + " on t.promotion_id = p.id where t.instance_id = ? and p.state = 'completed'"
+                + " and p.kind = 'promotion' and p.target_protected and p.approvals_required >= 2"
                 + " and p.snapshot_id is not null and p.snapshot_id <> coalesce(?, '')"
                 + " order by p.finished_at desc limit 1")
         .params(instanceId, runningSnapshotId)

@@ -5,6 +5,7 @@ import io.flowgate.engine.audit.AuditLog;
 import io.flowgate.engine.instance.InstanceStepFailed;
 import io.flowgate.engine.instance.InstanceSteps;
 import io.flowgate.engine.instance.LiveInstances;
+import io.flowgate.engine.pipeline.StageProtection;
 import io.flowgate.engine.platform.Ids;
 import io.flowgate.engine.rollout.RolloutService;
 import io.flowgate.engine.snapshot.Snapshot;
@@ -70,6 +71,7 @@ public class PromotionSteps {
   private final InstanceSteps instances;
   private final AuditLog audit;
   private final Clock clock;
+  private final StageProtection protection;
   private final TransactionTemplate ownTransaction;
 
   PromotionSteps(
@@ -84,7 +86,9 @@ public class PromotionSteps {
       InstanceSteps instances,
       AuditLog audit,
       Clock clock,
-      PlatformTransactionManager transactions) {
+      PlatformTransactionManager transactions,
+      StageProtection protection) {
+    this.protection = protection;
     this.promotions = promotions;
     this.stages = stages;
     this.rules = rules;
@@ -347,12 +351,43 @@ public class PromotionSteps {
           || PromotionTarget.VERIFIED.equals(target.state())) {
         continue;
       }
+      requireProtectionHonoured(promotion, target);
       try {
         deployer.deploy(snapshot.id(), target.instanceId());
       } catch (InstanceStepFailed e) {
         throw targetFailed(target, e);
       }
       promotions.targetState(promotionId, target.instanceId(), PromotionTarget.DEPLOYED, null);
+    }
+  }
+
+  /**
+   * A target that a protected stage holds now takes only a promotion into that very stage, with its
+   * full approvals (two, or one for an emergency rollback): a promotion into another pipeline's
+   * stage, or one whose policy was decided before its stage was protected, deploys nothing to it.
+   */
+  private void requireProtectionHonoured(Promotion promotion, PromotionTarget target) {
+    Optional<StageProtection.ProtectingStage> protecting =
+        protection.ofInstance(target.instanceId());
+    if (protecting.isEmpty()) {
+      return;
+    }
+    StageProtection.ProtectingStage stage = protecting.get();
+    int needed = promotion.emergencyRollback() ? 1 : 2;
+    if (!stage.stageId().equals(promotion.targetStageId())
+        || promotion.approvalsRequired() == null
+        || promotion.approvalsRequired() < needed) {
+      // audited as a refused bypass; failing the target undoes the promotion's other targets
+      PromotionFailed refused =
+          approvalsMissing(
+              promotion,
+              target.instanceName()
+                  + " is in the protected stage '"
+                  + stage.stageName()
+                  + "' of pipeline '"
+                  + stage.pipelineName()
+                  + "': only a promotion into that stage with its approvals deploys to it");
+      throw new PromotionFailed(PromotionFailed.Kind.TARGET_FAILED, refused.getMessage());
     }
   }
 

@@ -38,6 +38,9 @@ final class OutsideCommandGuard extends CommandInterceptor {
       return next.execute(command);
     }
     Optional<String> refused = RefusedCommands.whyRefused(command);
+    if (refused.isPresent() && RefusedCommands.isOwnProfile(command, user())) {
+      refused = Optional.empty();
+    }
     if (refused.isPresent()
         && RefusedCommands.isDeletion(command)
         && refusals.settleThemselves(CommandSubjects.of(command))) {

@@ -1,22 +1,35 @@
 package io.flowgate.engine.workflow.lockdown;
 
+import java.lang.reflect.Field;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
+import org.camunda.bpm.engine.identity.User;
 import org.camunda.bpm.engine.impl.batch.RestartProcessInstancesBatchCmd;
+import org.camunda.bpm.engine.impl.batch.history.DeleteHistoricBatchCmd;
 import org.camunda.bpm.engine.impl.cmd.CorrelateAllMessageCmd;
 import org.camunda.bpm.engine.impl.cmd.CorrelateMessageCmd;
+import org.camunda.bpm.engine.impl.cmd.CreateMembershipCmd;
+import org.camunda.bpm.engine.impl.cmd.CreateTenantGroupMembershipCmd;
+import org.camunda.bpm.engine.impl.cmd.CreateTenantUserMembershipCmd;
+import org.camunda.bpm.engine.impl.cmd.DeleteAuthorizationCmd;
 import org.camunda.bpm.engine.impl.cmd.DeleteDeploymentCmd;
+import org.camunda.bpm.engine.impl.cmd.DeleteGroupCmd;
 import org.camunda.bpm.engine.impl.cmd.DeleteHistoricProcessInstancesCmd;
 import org.camunda.bpm.engine.impl.cmd.DeleteHistoricTaskInstanceCmd;
 import org.camunda.bpm.engine.impl.cmd.DeleteHistoricVariableInstanceCmd;
 import org.camunda.bpm.engine.impl.cmd.DeleteHistoricVariableInstancesByProcessInstanceIdCmd;
 import org.camunda.bpm.engine.impl.cmd.DeleteJobCmd;
+import org.camunda.bpm.engine.impl.cmd.DeleteMembershipCmd;
 import org.camunda.bpm.engine.impl.cmd.DeleteProcessDefinitionsByIdsCmd;
 import org.camunda.bpm.engine.impl.cmd.DeleteProcessDefinitionsByKeyCmd;
 import org.camunda.bpm.engine.impl.cmd.DeleteProcessInstanceCmd;
 import org.camunda.bpm.engine.impl.cmd.DeleteProcessInstancesCmd;
 import org.camunda.bpm.engine.impl.cmd.DeletePropertyCmd;
+import org.camunda.bpm.engine.impl.cmd.DeleteTenantCmd;
+import org.camunda.bpm.engine.impl.cmd.DeleteTenantGroupMembershipCmd;
+import org.camunda.bpm.engine.impl.cmd.DeleteTenantUserMembershipCmd;
+import org.camunda.bpm.engine.impl.cmd.DeleteUserCmd;
 import org.camunda.bpm.engine.impl.cmd.DeleteUserOperationLogEntryCmd;
 import org.camunda.bpm.engine.impl.cmd.DeployCmd;
 import org.camunda.bpm.engine.impl.cmd.HandleTaskBpmnErrorCmd;
@@ -30,7 +43,12 @@ import org.camunda.bpm.engine.impl.cmd.ProcessInstanceModificationBatchCmd;
 import org.camunda.bpm.engine.impl.cmd.ProcessInstanceModificationCmd;
 import org.camunda.bpm.engine.impl.cmd.RemoveExecutionVariablesCmd;
 import org.camunda.bpm.engine.impl.cmd.RemoveTaskVariablesCmd;
+import org.camunda.bpm.engine.impl.cmd.ResolveTaskCmd;
 import org.camunda.bpm.engine.impl.cmd.RestartProcessInstancesCmd;
+import org.camunda.bpm.engine.impl.cmd.SaveAuthorizationCmd;
+import org.camunda.bpm.engine.impl.cmd.SaveGroupCmd;
+import org.camunda.bpm.engine.impl.cmd.SaveTenantCmd;
+import org.camunda.bpm.engine.impl.cmd.SaveUserCmd;
 import org.camunda.bpm.engine.impl.cmd.SetExecutionVariablesCmd;
 import org.camunda.bpm.engine.impl.cmd.SetJobDuedateCmd;
 import org.camunda.bpm.engine.impl.cmd.SetProcessDefinitionVersionCmd;
@@ -41,13 +59,19 @@ import org.camunda.bpm.engine.impl.cmd.SignalEventReceivedCmd;
 import org.camunda.bpm.engine.impl.cmd.StartProcessInstanceAtActivitiesCmd;
 import org.camunda.bpm.engine.impl.cmd.StartProcessInstanceCmd;
 import org.camunda.bpm.engine.impl.cmd.SubmitStartFormCmd;
+import org.camunda.bpm.engine.impl.cmd.UnlockUserCmd;
 import org.camunda.bpm.engine.impl.cmd.UpdateDecisionDefinitionHistoryTimeToLiveCmd;
 import org.camunda.bpm.engine.impl.cmd.UpdateProcessDefinitionHistoryTimeToLiveCmd;
 import org.camunda.bpm.engine.impl.cmd.batch.CorrelateAllMessageBatchCmd;
 import org.camunda.bpm.engine.impl.cmd.batch.DeleteHistoricProcessInstancesBatchCmd;
 import org.camunda.bpm.engine.impl.cmd.batch.DeleteProcessInstanceBatchCmd;
+import org.camunda.bpm.engine.impl.cmd.batch.removaltime.SetRemovalTimeToHistoricDecisionInstancesCmd;
 import org.camunda.bpm.engine.impl.cmd.batch.removaltime.SetRemovalTimeToHistoricProcessInstancesCmd;
 import org.camunda.bpm.engine.impl.cmd.batch.variables.SetVariablesToProcessInstancesBatchCmd;
+import org.camunda.bpm.engine.impl.dmn.cmd.DeleteHistoricDecisionInstanceByDefinitionIdCmd;
+import org.camunda.bpm.engine.impl.dmn.cmd.DeleteHistoricDecisionInstanceByInstanceIdCmd;
+import org.camunda.bpm.engine.impl.dmn.cmd.DeleteHistoricDecisionInstancesBatchCmd;
+import org.camunda.bpm.engine.impl.dmn.cmd.DeleteHistoricDecisionInstancesBulkCmd;
 import org.camunda.bpm.engine.impl.interceptor.Command;
 import org.camunda.bpm.engine.impl.migration.MigrateProcessInstanceCmd;
 import org.camunda.bpm.engine.impl.migration.batch.MigrateProcessInstanceBatchCmd;
@@ -127,6 +151,36 @@ final class RefusedCommands {
         UpdateProcessDefinitionHistoryTimeToLiveCmd.class,
         UpdateDecisionDefinitionHistoryTimeToLiveCmd.class);
     refuse("changes the engine's properties", SetPropertyCmd.class, DeletePropertyCmd.class);
+    // a task resolved with variables writes the process's variables past the approval listener
+    refuse("resolves a task, with variables, past its listeners", ResolveTaskCmd.class);
+    refuse(
+        "erases the engine's record of approval-policy decisions",
+        DeleteHistoricDecisionInstancesBulkCmd.class,
+        DeleteHistoricDecisionInstancesBatchCmd.class,
+        DeleteHistoricDecisionInstanceByInstanceIdCmd.class,
+        DeleteHistoricDecisionInstanceByDefinitionIdCmd.class,
+        SetRemovalTimeToHistoricDecisionInstancesCmd.class,
+        DeleteHistoricBatchCmd.class);
+    // a password set by someone else lets that person sign in as an approver; people, groups and
+    // rights are managed through Flowgate's API, where each grant is recorded and audited
+    refuse(
+        "writes users, groups, tenants or authorizations: people and their rights are managed"
+            + " through Flowgate's API (a person changes only their own profile here)",
+        SaveUserCmd.class,
+        DeleteUserCmd.class,
+        UnlockUserCmd.class,
+        CreateMembershipCmd.class,
+        DeleteMembershipCmd.class,
+        SaveGroupCmd.class,
+        DeleteGroupCmd.class,
+        SaveTenantCmd.class,
+        DeleteTenantCmd.class,
+        CreateTenantUserMembershipCmd.class,
+        DeleteTenantUserMembershipCmd.class,
+        CreateTenantGroupMembershipCmd.class,
+        DeleteTenantGroupMembershipCmd.class,
+        SaveAuthorizationCmd.class,
+        DeleteAuthorizationCmd.class);
   }
 
   private RefusedCommands() {}
@@ -140,6 +194,24 @@ final class RefusedCommands {
     return command instanceof DeleteProcessInstanceCmd
         || command instanceof DeleteProcessInstancesCmd
         || command instanceof DeleteProcessInstanceBatchCmd;
+  }
+
+  /**
+   * A person saving their own user (profile, password: Camunda asks for their current password),
+   * the one identity write the webapps may make.
+   */
+  static boolean isOwnProfile(Command<?> command, String currentUser) {
+    if (!(command instanceof SaveUserCmd) || currentUser == null) {
+      return false;
+    }
+    try {
+      Field field = SaveUserCmd.class.getDeclaredField("user");
+      field.setAccessible(true);
+      User saved = (User) field.get(command);
+      return saved != null && currentUser.equals(saved.getId());
+    } catch (ReflectiveOperationException | RuntimeException e) {
+      return false;
+    }
   }
 
   /** Why the command is refused on an outside route, or empty when it is not. */
