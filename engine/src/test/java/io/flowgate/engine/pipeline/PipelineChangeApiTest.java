@@ -155,7 +155,7 @@ class PipelineChangeApiTest extends PipelineTestSupport {
 
   private BypassRoutes.Scene scene() {
     return new BypassRoutes.Scene(
-        application, pipelineId, stages, prod, null, null, null, null, null, null);
+        application, pipelineId, stages, prod, null, null, null, null, null, null, null);
   }
 
   private List<String> prodInstances() {

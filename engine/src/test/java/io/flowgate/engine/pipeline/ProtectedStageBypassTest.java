@@ -44,6 +44,13 @@ class ProtectedStageBypassTest extends PipelineTestSupport {
     String prod = instance("prod-1");
     String device = registerDevice(team, owner, application, "gw-1");
     String group = deviceGroup(owner, application, "line-1", List.of(device));
+    String stray = registerDevice(team, owner, application, "gw-2");
+    expect(
+        put(
+            "/api/v1/devices/" + stray + "/settings",
+            as(owner),
+            body("env", List.of(body("name", "LINE", "value", "9")))),
+        200);
     Map<String, Object> prodStage = stage("prod", "use_latest", prod);
     prodStage.put("protected", true);
     prodStage.put("deviceGroups", List.of(group));
@@ -61,6 +68,7 @@ class ProtectedStageBypassTest extends PipelineTestSupport {
             instance("newcomer"),
             group,
             device,
+            stray,
             newApplication("Packing"),
             "team-" + otherTeam + "-approvers",
             "any");
@@ -131,6 +139,24 @@ class ProtectedStageBypassTest extends PipelineTestSupport {
   private int changesRequested() {
     return count(
         "select count(*) from flowgate.audit_log where action = 'pipeline.change-requested'");
+  }
+
+  @Test
+  void anInstanceWithTheSharedLoginOfBeforeIsProtectedOnlyOnceItsLoginIsRenewed() {
+    String legacy = instance("legacy-1");
+    // as instances made before personal editor logins are recorded
+    jdbc.sql("update flowgate.instance set editor_user = 'admin' where id = ?")
+        .param(legacy)
+        .update();
+    Map<String, Object> prodStage = stage("prod", "use_latest", legacy);
+    prodStage.put("protected", true);
+    Response refused =
+        post(
+            pipelines(application),
+            as(owner),
+            pipeline("Legacy", stage("dev", "create_snapshot", instance("dev-3")), prodStage));
+    assertThat(refused.status()).isEqualTo(409);
+    assertThat(refused.json().path("detail").asText()).contains("suspend and start");
   }
 
   @Test

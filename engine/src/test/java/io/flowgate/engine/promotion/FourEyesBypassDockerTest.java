@@ -98,6 +98,13 @@ class FourEyesBypassDockerTest extends PromotionTestSupport {
       assertThat(hello(prod)).isEqualTo("200 v1");
       String device = registerDevice(team, owner, application, "gw-1");
       String group = deviceGroup(owner, application, "line-1", List.of(device));
+      String stray = registerDevice(team, owner, application, "gw-2");
+      expect(
+          put(
+              "/api/v1/devices/" + stray + "/settings",
+              as(owner),
+              body("env", List.of(body("name", "LINE", "value", "9")))),
+          200);
       JsonNode pipeline = devToProd(dev, prod, group);
 
       String promotion =
@@ -122,6 +129,7 @@ class FourEyesBypassDockerTest extends PromotionTestSupport {
               newcomer,
               group,
               device,
+              stray,
               expect(
                       post(
                           "/api/v1/teams/" + team + "/applications",
@@ -220,9 +228,11 @@ class FourEyesBypassDockerTest extends PromotionTestSupport {
         String password = ADMIN.equals(person.getValue()) ? ADMIN_PASSWORD : PASSWORD;
         CamundaWebappSession cockpit =
             CamundaWebappSession.login(port, engine, "cockpit", person.getValue(), password);
+        EngineRoute.Target target =
+            new EngineRoute.Target(engine, processInstance, definition, task);
         for (EngineRoute route : EngineRoute.lockdown()) {
-          String path = route.path(engine, processInstance, definition);
-          String sent = route.wireBody(engine, processInstance, definition);
+          String path = route.path(target);
+          String sent = route.wireBody(target);
           Response response =
               switch (route.via()) {
                 case ENGINE_REST ->

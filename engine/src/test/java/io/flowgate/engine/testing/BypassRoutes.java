@@ -43,6 +43,7 @@ public final class BypassRoutes {
    * @param snapshot a snapshot a deploy would put on prod (a real one where prod runs Node-RED)
    * @param otherTeamApprovers the approvers group of another team of the organization
    * @param newcomer an instance of the application in no stage
+   * @param strayDevice a device of the application in no group, with env of its own
    */
   public record Scene(
       String application,
@@ -52,6 +53,7 @@ public final class BypassRoutes {
       String newcomer,
       String group,
       String device,
+      String strayDevice,
       String otherApplication,
       String otherTeamApprovers,
       String snapshot) {}
@@ -138,6 +140,11 @@ public final class BypassRoutes {
             body("name", "gw-1", "type", "gateway", "application", s.otherApplication())),
         new Route("group env", "PUT", group, groupBody(s, List.of(s.device()), List.of(line2()))),
         new Route("group loses device", "PUT", group, groupBody(s, List.of(), List.of())),
+        new Route(
+            "device joins with its own env",
+            "PUT",
+            group,
+            groupBody(s, List.of(s.device(), s.strayDevice()), List.of())),
         new Route("delete group", "DELETE", group, null),
         new Route(
             "rollout by hand",

@@ -7,7 +7,8 @@ import java.util.List;
  * REST API with Basic credentials, or a webapp session), the request, and what must come of it. The
  * path and body name what they act on with placeholders: {@code {engine}}, {@code {pi}} (the
  * promotion's process instance), {@code {pi%}} (the same id with its first character
- * percent-encoded) and {@code {pd}} (its process definition).
+ * percent-encoded), {@code {pd}} (its process definition) and {@code {task}} (one of its approval
+ * tasks).
  *
  * @param status the answer expected
  * @param audit what the audit log must hold afterwards
@@ -78,6 +79,11 @@ public record EngineRoute(
       execution variables   | ENGINE_REST | PUT    | {rest}/execution/{pi}/localVariables/approvalsRequired     | {"value": 0, "type": "Integer"} | 403 | PROMOTION
       message               | ENGINE_REST | POST   | {rest}/message                                             | {"messageName": "approved", "processInstanceId": "{pi}"} | 403 | PROMOTION
       delete instance       | ENGINE_REST | DELETE | {rest}/process-instance/{pi}                               | - | 403 | PROMOTION
+      resolve with variables | ENGINE_REST | POST  | {rest}/task/{task}/resolve                                 | {"variables": {"requestedBy": {"value": "nobody", "type": "String"}}} | 403 | PROMOTION
+      user created          | ENGINE_REST | POST   | {rest}/user/create                                         | {"profile": {"id": "puppet", "firstName": "P", "lastName": "P", "email": "p@example.com"}, "credentials": {"password": "Puppet-password-1"}} | 403 | ENGINE
+      admin group member    | ENGINE_REST | PUT    | {rest}/group/camunda-admin/members/puppet                  | - | 403 | ENGINE
+      authorization created | ENGINE_REST | POST   | {rest}/authorization/create                                | {"type": 1, "permissions": ["ALL"], "userId": "puppet", "resourceType": 8, "resourceId": "*"} | 403 | ENGINE
+      decision history erased | ENGINE_REST | POST | {rest}/history/decision-instance/delete                    | {"historicDecisionInstanceIds": ["x"], "deleteReason": "tidy"} | 403 | ENGINE
       """;
 
   /** {@link #LOCKDOWN} as rows. */
@@ -113,15 +119,18 @@ public record EngineRoute(
         Audit.valueOf(cells[6].strip()));
   }
 
+  /** What the placeholders stand for. */
+  public record Target(String engine, String processInstance, String definition, String task) {}
+
   /** The Content-Type header the request is sent with, or null. */
   public String contentTypeHeader() {
     return DEPLOYMENT.equals(contentType) ? DEPLOYMENT + "; boundary=" + BOUNDARY : contentType;
   }
 
   /** The body as sent: the JSON, or the multipart deployment of {@link #MODEL}; null for none. */
-  public String wireBody(String engine, String processInstance, String processDefinition) {
+  public String wireBody(Target target) {
     if (!DEPLOYMENT.equals(contentType)) {
-      return body(engine, processInstance, processDefinition);
+      return body == null ? null : fill(body, target);
     }
     return "--"
         + BOUNDARY
@@ -136,25 +145,21 @@ public record EngineRoute(
   }
 
   /** The path with its placeholders filled in. */
-  public String path(String engine, String processInstance, String processDefinition) {
-    return fill(path, engine, processInstance, processDefinition);
+  public String path(Target target) {
+    return fill(path, target);
   }
 
-  /** The body with its placeholders filled in, or null. */
-  public String body(String engine, String processInstance, String processDefinition) {
-    return body == null ? null : fill(body, engine, processInstance, processDefinition);
-  }
-
-  private static String fill(
-      String template, String engine, String processInstance, String processDefinition) {
+  private static String fill(String template, Target target) {
+    String processInstance = target.processInstance();
     String encoded =
         "%"
             + Integer.toHexString(processInstance.charAt(0)).toUpperCase()
             + processInstance.substring(1);
     return template
-        .replace("{engine}", engine)
+        .replace("{engine}", target.engine())
         .replace("{pi%}", encoded)
         .replace("{pi}", processInstance)
-        .replace("{pd}", processDefinition);
+        .replace("{pd}", target.definition())
+        .replace("{task}", target.task());
   }
 }
