@@ -460,10 +460,22 @@ public class PromotionService {
   }
 
   private static Map<String, Object> variables(Promotion promotion, List<String> targetNames) {
-    Map<String, Object> variables = new HashMap<>();
+    Map<String, Object> variables = formVariables(promotion, targetNames);
     variables.put("promotionId", promotion.id());
     variables.put("organizationId", promotion.organizationId());
     variables.put("teamId", promotion.teamId());
+    if (promotion.requestedVia() != null) {
+      variables.put("requestedVia", promotion.requestedVia());
+    }
+    if (promotion.callbackUrl() != null) {
+      variables.put("callbackUrl", promotion.callbackUrl());
+    }
+    return variables;
+  }
+
+  /** What the approval form shows of the request, from Flowgate's record of it. */
+  static Map<String, Object> formVariables(Promotion promotion, List<String> targetNames) {
+    Map<String, Object> variables = new HashMap<>();
     variables.put("pipelineName", promotion.pipelineName());
     variables.put("sourceStageName", promotion.sourceStageName());
     variables.put("targetStageName", promotion.targetStageName());
@@ -474,14 +486,8 @@ public class PromotionService {
             ? "Emergency rollback of one instance to its last approved snapshot (one approval)"
             : "Promotion of a snapshot to the next stage");
     variables.put("requestedBy", promotion.requestedBy());
-    if (promotion.requestedVia() != null) {
-      variables.put("requestedVia", promotion.requestedVia());
-    }
     variables.put(
         "requestComment", promotion.requestComment() == null ? "" : promotion.requestComment());
-    if (promotion.callbackUrl() != null) {
-      variables.put("callbackUrl", promotion.callbackUrl());
-    }
     return variables;
   }
 

@@ -171,6 +171,32 @@ public class PromotionSteps {
   }
 
   /**
+   * What the approval form shows, from Flowgate's record: set again after each decision, so that
+   * variables a completion carried cannot change what the next approver reads.
+   */
+  public Map<String, Object> approvalForm(String promotionId) {
+    Promotion promotion =
+        promotions
+            .find(promotionId)
+            .orElseThrow(() -> notPromotable("promotion " + promotionId + " does not exist"));
+    Map<String, Object> form =
+        PromotionService.formVariables(
+            promotion,
+            promotions.targets(promotionId).stream().map(PromotionTarget::instanceName).toList());
+    form.put("promotionId", promotion.id());
+    if (promotion.snapshotId() != null) {
+      form.put("snapshotId", promotion.snapshotId());
+      form.put("snapshotHash", promotion.snapshotHash());
+      form.put("diffSummary", promotion.diffSummary());
+      form.put("diffUrl", "/console/#/promotions/" + promotion.id() + "/diff");
+      snapshots
+          .find(promotion.snapshotId())
+          .ifPresent(snapshot -> form.put("snapshotName", snapshot.name()));
+    }
+    return form;
+  }
+
+  /**
    * Decides the approval policy once, from Flowgate's own record of the promotion (its target's
    * protection, whether the target is the last stage, and the change count stored when the snapshot
    * was resolved), never from process variables. A second decision for the same promotion is

@@ -275,7 +275,22 @@ class FourEyesBypassDockerTest extends PromotionTestSupport {
       // the one way in: two approvers who are not the requester (the device leaves the fleet
       // first, so that the group's rollout has nobody to wait for)
       expect(delete("/api/v1/devices/" + device, as(owner)), 204);
-      expect(post(approvals, as(approver1), approve), 200);
+      // the first approval carries more than its decision: what the second approver's form shows
+      // still comes from Flowgate's record
+      Map<String, Object> forged =
+          body(
+              "decision", body("value", "approve", "type", "String"),
+              "comment", body("value", "ok", "type", "String"),
+              "requestedBy", body("value", "nobody", "type", "String"),
+              "diffSummary", body("value", "nothing changes", "type", "String"));
+      expect(
+          post(
+              engineRest + "/task/" + task + "/complete", as(approver1), body("variables", forged)),
+          204);
+      assertThat(processEngine.getRuntimeService().getVariable(processInstance, "requestedBy"))
+          .isEqualTo(owner);
+      assertThat(processEngine.getRuntimeService().getVariable(processInstance, "diffSummary"))
+          .isEqualTo(waiting.path("diffSummary").asText());
       expect(post(approvals, as(approver2), approve), 200);
       JsonNode completed = awaitState(promotion, "completed");
       assertThat(completed.path("approvals"))

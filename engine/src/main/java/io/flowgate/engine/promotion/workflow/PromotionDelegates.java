@@ -84,7 +84,7 @@ class PromotionDelegates {
    * snapshot hash the task showed.
    */
   @Bean
-  TaskListener promotionApprovalListener(ApprovalDesk desk) {
+  TaskListener promotionApprovalListener(ApprovalDesk desk, PromotionSteps steps) {
     return task -> {
       String user = Context.getCommandContext().getAuthenticatedUserId();
       Object decision = task.getVariable("decision");
@@ -100,6 +100,11 @@ class PromotionDelegates {
                   decision == null ? null : decision.toString(),
                   comment == null ? null : comment.toString(),
                   shownHash == null ? null : shownHash.toString()));
+      // what the next approver's form shows comes from the record again, whatever this
+      // completion carried besides its decision and comment
+      task.getExecution()
+          .getProcessInstance()
+          .setVariables(steps.approvalForm((String) task.getVariable("promotionId")));
       if (rejected) {
         task.getExecution().getProcessInstance().setVariable("promotionRejected", true);
       }
