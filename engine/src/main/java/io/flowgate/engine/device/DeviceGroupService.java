@@ -131,7 +131,7 @@ public class DeviceGroupService {
     if (!members.containsAll(current)) {
       checkUnprotected(caller, before, "remove devices from it");
     }
-    if (joinsWithItsOwn(members, current)) {
+    if (joinsWithItsOwn(before.id(), members, current)) {
       checkUnprotected(caller, before, "add a device with a snapshot or settings of its own");
     }
     groups.update(before.id(), name, EffectiveSettings.envJson(env), now(), caller.actor());
@@ -168,16 +168,15 @@ public class DeviceGroupService {
    * its own, its own env or a Node-RED version pin. In a protected group it would run that as part
    * of production, unapproved.
    */
-  private boolean joinsWithItsOwn(Set<String> members, List<String> current) {
-    Set<String> targets = new HashSet<>();
-    for (String member : current) {
-      devices.find(member).map(DeviceRow::targetSnapshotId).ifPresent(targets::add);
+  private boolean joinsWithItsOwn(String groupId, Set<String> members, List<String> current) {
+    Set<String> joining = new HashSet<>(members);
+    current.forEach(joining::remove);
+    if (joining.isEmpty()) {
+      return false;
     }
-    for (String joining : members) {
-      if (current.contains(joining)) {
-        continue;
-      }
-      DeviceRow device = devices.find(joining).orElse(null);
+    Set<String> targets = devices.targetsOfGroup(groupId);
+    for (String id : joining) {
+      DeviceRow device = devices.find(id).orElse(null);
       if (device != null
           && ((device.targetSnapshotId() != null && !targets.contains(device.targetSnapshotId()))
               || !EffectiveSettings.parseEnv(device.envJson()).isEmpty()

@@ -10,8 +10,10 @@ import java.sql.Statement;
 import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.Collection;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import javax.sql.DataSource;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.jdbc.datasource.DataSourceUtils;
@@ -311,6 +313,17 @@ class DeviceRepository {
         .param(groupId)
         .query((rs, n) -> rs.getString(1))
         .list();
+  }
+
+  /** The snapshots the group's members are to run (their targets), in one query. */
+  Set<String> targetsOfGroup(String groupId) {
+    return new HashSet<>(
+        jdbc.sql(
+                "select distinct target_snapshot_id from flowgate.device"
+                    + " where group_id = ? and target_snapshot_id is not null")
+            .param(groupId)
+            .query(String.class)
+            .list());
   }
 
   /** How long the write-behind waits for a row another transaction holds before it gives way. */

@@ -3,7 +3,10 @@ package io.flowgate.engine.workflow;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Function;
+import org.camunda.bpm.engine.AuthorizationException;
 import org.camunda.bpm.engine.IdentityService;
+import org.camunda.bpm.engine.ProcessEngineException;
 import org.camunda.bpm.engine.RuntimeService;
 import org.camunda.bpm.engine.TaskService;
 import org.camunda.bpm.engine.identity.Group;
@@ -72,6 +75,26 @@ public class TaskCompletions {
       tasks.complete(taskId, variables);
     } finally {
       identity.clearAuthentication();
+    }
+  }
+
+  /**
+   * As {@link #completeAs(String, String, String, String)}, with the engine's refusals as the
+   * caller's own exception: Camunda's authorization refusal, or the listener's refusal it wrapped.
+   */
+  public <R extends RuntimeException> void completeAs(
+      String user,
+      String taskId,
+      String decision,
+      String comment,
+      Class<R> refusal,
+      Function<String, R> notAllowed) {
+    try {
+      completeAs(user, taskId, decision, comment);
+    } catch (AuthorizationException e) {
+      throw notAllowed.apply(user + " may not work on this approval task");
+    } catch (ProcessEngineException e) {
+      throw cause(e, refusal).orElseThrow(() -> e);
     }
   }
 

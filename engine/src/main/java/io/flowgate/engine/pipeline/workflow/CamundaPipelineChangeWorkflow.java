@@ -6,8 +6,6 @@ import io.flowgate.engine.pipeline.PipelineChangeWorkflow;
 import io.flowgate.engine.workflow.TaskCompletions;
 import java.util.List;
 import java.util.Map;
-import org.camunda.bpm.engine.AuthorizationException;
-import org.camunda.bpm.engine.ProcessEngineException;
 import org.springframework.stereotype.Component;
 
 /** pipeline-change on Camunda: started by key, approval tasks found and completed as a user. */
@@ -35,12 +33,7 @@ class CamundaPipelineChangeWorkflow implements PipelineChangeWorkflow {
 
   @Override
   public void complete(String taskId, String user, String decision, String comment) {
-    try {
-      completions.completeAs(user, taskId, decision, comment);
-    } catch (AuthorizationException e) {
-      throw new DecisionRefused(user + " may not work on this approval task");
-    } catch (ProcessEngineException e) {
-      throw TaskCompletions.cause(e, DecisionRefused.class).orElseThrow(() -> e);
-    }
+    completions.completeAs(
+        user, taskId, decision, comment, DecisionRefused.class, DecisionRefused::new);
   }
 }

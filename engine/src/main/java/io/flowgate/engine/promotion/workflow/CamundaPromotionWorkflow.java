@@ -6,8 +6,6 @@ import io.flowgate.engine.promotion.PromotionWorkflow;
 import io.flowgate.engine.workflow.TaskCompletions;
 import java.util.List;
 import java.util.Map;
-import org.camunda.bpm.engine.AuthorizationException;
-import org.camunda.bpm.engine.ProcessEngineException;
 import org.springframework.stereotype.Component;
 
 /** snapshot-promotion on Camunda: started by key, approval tasks found and completed as a user. */
@@ -35,12 +33,7 @@ class CamundaPromotionWorkflow implements PromotionWorkflow {
 
   @Override
   public void complete(String taskId, String user, String decision, String comment) {
-    try {
-      completions.completeAs(user, taskId, decision, comment);
-    } catch (AuthorizationException e) {
-      throw new ApprovalRefused(user + " may not work on this approval task");
-    } catch (ProcessEngineException e) {
-      throw TaskCompletions.cause(e, ApprovalRefused.class).orElseThrow(() -> e);
-    }
+    completions.completeAs(
+        user, taskId, decision, comment, ApprovalRefused.class, ApprovalRefused::new);
   }
 }
